@@ -1,0 +1,41 @@
+# The two commands: `make site` builds the default site into site/, `make test` runs every test.
+# Both set up what they need first: a virtual environment in .venv with the project installed.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: site test serve check geocode bench browser clean
+
+site: $(STAMP)
+	$(PY) build_timeline.py check events.yaml
+	$(PY) build_timeline.py build
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+serve: $(STAMP)
+	$(PY) build_timeline.py serve
+
+check: $(STAMP)
+	$(PY) build_timeline.py check events.yaml
+
+geocode: $(STAMP)
+	$(PY) build_timeline.py geocode events.yaml
+
+bench: $(STAMP)
+	$(PY) -m eventatlas.bench
+
+# Debian's chromium for the browser tests; installed only where apt-get may run (root).
+browser:
+	@sh scripts/ensure-chromium
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf site .site.* $(VENV) .pytest_cache .hypothesis

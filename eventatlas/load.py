@@ -1,0 +1,232 @@
+"""Stage 1: read events.yaml and places.yaml into validated models, collecting every problem."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, Problem
+from .schema import Event, Place, PlacesFile, Source, Timeline
+from .yamlfile import LocatedData, load_yaml_file
+
+_TYPE_NAMES = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping", type(None): "nothing"}
+_EXPECTED = {
+    "string_type": "text",
+    "list_type": "a list (one '- ' item per line, or [a, b])",
+    "dict_type": "a mapping of 'field: value' lines",
+    "model_type": "a mapping of 'field: value' lines",
+    "float_type": "a number",
+    "int_type": "a whole number",
+    "bool_type": "true or false",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A validated events file: its sources and events, sorted by date, plus warnings."""
+
+    path: Path
+    label: str
+    sources: tuple[Source, ...]
+    events: tuple[Event, ...]
+    warnings: tuple[Problem, ...]
+    event_lines: dict[str, int]
+
+    def source(self, source_id: str) -> Source:
+        return self._sources_by_id[source_id]
+
+    @cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_events(path: Path, label: str | None = None) -> Dataset:
+    """Load and validate an events file; raise DataError listing every problem found."""
+    located = load_yaml_file(path, label or display_path(path))
+    problems: list[Problem] = []
+    root = _check_root(located, problems)
+    sources = _validate_items(located, root, "sources", Source, "source", problems)
+    events = _validate_items(located, root, "events", Event, "event", problems)
+    problems += _check_references(located, sources, events)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(problems)
+    ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
+    lines = {e.id: located.line_of(("events", i)) for i, e in events}
+    warnings = tuple(p for p in problems if p.severity == "warning")
+    return Dataset(path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, lines)
+
+
+def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
+    """Load places.yaml (a missing file is an empty cache); raise DataError on mistakes."""
+    if not path.exists():
+        return {}
+    located = load_yaml_file(path, label or display_path(path))
+    data = located.data if located.data is not None else {}
+    try:
+        return dict(PlacesFile.model_validate(data).places)
+    except ValidationError as error:
+        raise DataError([_problem(located, e, (), "", PlacesFile) for e in error.errors()]) from None
+
+
+def _check_root(located: LocatedData, problems: list[Problem]) -> dict:
+    root = located.data
+    if not isinstance(root, dict):
+        problems.append(Problem(located.file, 1, "", "the file must be a mapping with 'sources:' and 'events:' lists"))
+        return {}
+    for key in root:
+        if key not in Timeline.model_fields:
+            hint = _did_you_mean(key, Timeline.model_fields)
+            problems.append(Problem(located.file, located.line_of((key,)), f"field '{key}'", f"is not a known top-level field{hint}; expected 'sources' and 'events'"))
+    for key in Timeline.model_fields:
+        if not isinstance(root.get(key), list):
+            problems.append(Problem(located.file, located.line_of((key,)) or 1, f"field '{key}'", f"must be a list of entries (each starting with '- ')"))
+    return root
+
+
+def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int, Any]]:
+    items = root.get(key) if isinstance(root.get(key), list) else []
+    valid = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = (key, index)
+        subject = _subject(kind, item, index)
+        try:
+            valid.append((index, model.model_validate(item)))
+        except ValidationError as error:
+            problems += [_problem(located, e, path, subject, model) for e in error.errors()]
+        item_id = item.get("id") if isinstance(item, dict) else None
+        if isinstance(item_id, str) and item_id in seen:
+            problems.append(Problem(located.file, located.line_of(path + ("id",)), subject, f"field 'id': '{item_id}' is already used by the {kind} on line {seen[item_id]}; ids must be unique"))
+        elif isinstance(item_id, str):
+            seen[item_id] = located.line_of(path + ("id",))
+    return valid
+
+
+def _subject(kind: str, item: Any, index: int) -> str:
+    item_id = item.get("id") if isinstance(item, dict) else None
+    return f"{kind} '{item_id}'" if isinstance(item_id, str) and item_id.strip() else f"{kind} #{index + 1}"
+
+
+def _problem(located: LocatedData, error: dict, base: tuple, subject: str, model: type[BaseModel]) -> Problem:
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    field = _field_label(loc)
+    line = located.line_of(base + loc)
+    message = _message(error, loc, model)
+    field_part = f"field '{field}': " if field else ""
+    return Problem(located.file, line, subject, field_part + message)
+
+
+def _field_label(loc: tuple) -> str:
+    label = ""
+    for part in loc:
+        label += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if label else str(part))
+    return label
+
+
+def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return f"is missing; expected {_description(model, loc) or 'a value'}"
+    if kind == "extra_forbidden":
+        known = _known_fields(model, loc[:-1])
+        return f"is not a known field{_did_you_mean(str(loc[-1]), known)}; expected one of: {', '.join(known)}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_describe_value(value)}{_quote_hint(value, kind)}"
+    if kind in ("value_error", "assertion_error"):
+        return str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
+    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_describe_value(value)})"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return _TYPE_NAMES[type(value)]
+    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {shown}"
+
+
+def _quote_hint(value: Any, kind: str) -> str:
+    if kind == "string_type" and isinstance(value, bool):
+        return " (YAML reads unquoted yes/no/on/off/NO as true/false: put the value in quotes)"
+    if kind == "string_type" and isinstance(value, (int, float)):
+        return " (put the value in quotes)"
+    return ""
+
+
+def _model_at(model: type[BaseModel], loc: Iterable) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if hasattr(current, "model_fields") else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    owner = _model_at(model, loc)
+    return list(owner.model_fields) if owner else []
+
+
+def _description(model: type[BaseModel], loc: tuple) -> str:
+    owner = _model_at(model, loc[:-1])
+    field = owner.model_fields.get(loc[-1]) if owner and loc else None
+    return (field.description or "").rstrip(".").lower() if field else ""
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(name).lower(), list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_references(located: LocatedData, sources, events) -> list[Problem]:
+    problems = []
+    source_ids = {s.id for _, s in sources}
+    cited: set[str] = set()
+    for index, event in events:
+        cited.update(event.cited_source_ids)
+        subject = f"event '{event.id}'"
+        problems += _unknown_citations(located, index, event, source_ids, subject)
+        if (event.lat is None) != (event.lon is None):
+            problems.append(Problem(located.file, located.line_of(("events", index, "lat" if event.lat is not None else "lon")), subject, "field 'lat'/'lon': give both latitude and longitude, or neither"))
+        if event.date_source == "editor" and not event.date_note:
+            problems.append(Problem(located.file, located.line_of(("events", index, "date_source")), subject, "field 'date_note': is missing; when date_source is 'editor', say where the date comes from"))
+    for index, source in sources:
+        if source.id not in cited:
+            problems.append(Problem(located.file, located.line_of(("sources", index, "id")), f"source '{source.id}'", "is not cited by any event", "warning"))
+    return problems
+
+
+def _unknown_citations(located, index, event: Event, source_ids: set[str], subject: str) -> list[Problem]:
+    problems = []
+    paths = [(("citations", i), c) for i, c in enumerate(event.citations)]
+    paths += [(("disputes", d, "versions", v, "citations", i), c) for d, dispute in enumerate(event.disputes) for v, version in enumerate(dispute.versions) for i, c in enumerate(version.citations)]
+    for path, citation in paths:
+        if citation.source not in source_ids:
+            hint = _did_you_mean(citation.source, source_ids)
+            line = located.line_of(("events", index) + path + ("source",))
+            problems.append(Problem(located.file, line, subject, f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a source id{hint}; expected one of the ids under sources:"))
+    return problems

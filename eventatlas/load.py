@@ -14,7 +14,7 @@ from .errors import DataError, Problem
 from .schema import Event, Place, PlacesFile, Source, Timeline
 from .yamlfile import LocatedData, load_yaml_file
 
-_TYPE_NAMES = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping", type(None): "nothing"}
+_TYPE_NAMES = {bool: "a yes/no value", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping", type(None): "nothing"}
 _EXPECTED = {
     "string_type": "text",
     "list_type": "a list (one '- ' item per line, or [a, b])",
@@ -36,6 +36,7 @@ class Dataset:
     events: tuple[Event, ...]
     warnings: tuple[Problem, ...]
     event_lines: dict[str, int]
+    place_lines: dict[str, int]
 
     def source(self, source_id: str) -> Source:
         return self._sources_by_id[source_id]
@@ -60,14 +61,16 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
     root = _check_root(located, problems)
     sources = _validate_items(located, root, "sources", Source, "source", problems)
     events = _validate_items(located, root, "events", Event, "event", problems)
-    problems += _check_references(located, sources, events)
+    declared = {item.get("id") for item in root.get("sources") or [] if isinstance(item, dict)} if isinstance(root.get("sources"), list) else set()
+    problems += _check_references(located, sources, events, {i for i in declared if isinstance(i, str)})
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
     lines = {e.id: located.line_of(("events", i)) for i, e in events}
+    place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, lines)
+    return Dataset(path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, lines, place_lines)
 
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
@@ -148,7 +151,7 @@ def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
         return f"expected {_EXPECTED[kind]}, got {_describe_value(value)}{_quote_hint(value, kind)}"
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
-    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_describe_value(value)})"
+    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_describe_value(value)}){_quote_hint(value, kind)}"
 
 
 def _describe_value(value: Any) -> str:
@@ -159,7 +162,7 @@ def _describe_value(value: Any) -> str:
 
 
 def _quote_hint(value: Any, kind: str) -> str:
-    if kind == "string_type" and isinstance(value, bool):
+    if isinstance(value, bool):
         return " (YAML reads unquoted yes/no/on/off/NO as true/false: put the value in quotes)"
     if kind == "string_type" and isinstance(value, (int, float)):
         return " (put the value in quotes)"
@@ -194,7 +197,8 @@ def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
 def _description(model: type[BaseModel], loc: tuple) -> str:
     owner = _model_at(model, loc[:-1])
     field = owner.model_fields.get(loc[-1]) if owner and loc else None
-    return (field.description or "").rstrip(".").lower() if field else ""
+    text = (field.description or "").rstrip(".") if field else ""
+    return text[:1].lower() + text[1:]
 
 
 def _did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -202,9 +206,9 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _check_references(located: LocatedData, sources, events) -> list[Problem]:
+def _check_references(located: LocatedData, sources, events, source_ids: set[str]) -> list[Problem]:
+    """Citations name declared sources (valid or not, so one bad source does not cascade)."""
     problems = []
-    source_ids = {s.id for _, s in sources}
     cited: set[str] = set()
     for index, event in events:
         cited.update(event.cited_source_ids)

@@ -45,5 +45,5 @@ def _collect(problems: list[Problem], loader, path: Path):
 
 
 def _geocode(dataset: Dataset, cache, online) -> GeocodeResult:
-    pairs = [(event, dataset.event_lines.get(event.id, 0)) for event in dataset.events]
+    pairs = [(event, dataset.place_lines.get(event.id, 0)) for event in dataset.events]
     return geocode_events(pairs, cache, dataset.label, online=online)

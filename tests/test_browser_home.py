@@ -1,0 +1,57 @@
+"""The built home page in headless Chromium: figures drawn, nothing fetched from elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _figure_counts(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    events = json.loads((built_site / "data" / "events.json").read_text(encoding="utf-8"))["events"]
+    return html, len(events), len({(e["lat"], e["lon"]) for e in events})
+
+
+def test_home_draws_timeline_and_map_from_its_own_origin(built_site, site_url, watched_page):
+    html, event_count, place_count = _figure_counts(built_site)
+    page = watched_page.page
+    page.goto(site_url)
+    page.wait_for_selector(".ea-timeline[data-drawn]")
+    page.wait_for_selector(".ea-map[data-drawn]")
+    drawn_events = page.evaluate(
+        "() => document.querySelector('.ea-timeline')._fullData.reduce((n, t) => n + (t.customdata ? t.customdata.length : 0), 0)"
+    )
+    drawn_places = page.evaluate(
+        "() => document.querySelector('.ea-map')._fullData.reduce((n, t) => n + (t.lat ? t.lat.length : 0), 0)"
+    )
+    assert drawn_events == event_count
+    assert drawn_places == place_count
+    assert page.locator(".ea-map .geo path.coastlines, .ea-map .geo .countries path").count() > 0
+    assert watched_page.outside_requests() == []
+    assert watched_page.errors == []
+
+
+def test_clicking_a_timeline_point_opens_the_event_page(site_url, watched_page):
+    page = watched_page.page
+    page.goto(site_url)
+    page.wait_for_selector(".ea-timeline[data-drawn]")
+    first_point = page.locator(".ea-timeline .scatterlayer .point").first
+    first_point.click(force=True)
+    page.wait_for_url("**/events/**")
+    assert page.locator("h1").inner_text().strip()
+    assert watched_page.errors == []
+
+
+def test_without_javascript_every_event_is_listed(browser, site_url, built_site):
+    _, event_count, _ = _figure_counts(built_site)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url)
+    rows = page.locator("table.ea-list tbody tr")
+    assert rows.count() == event_count
+    href = rows.first.locator("a").get_attribute("href")
+    assert href.startswith("events/")
+    context.close()

@@ -1,0 +1,112 @@
+"""End to end: `mkdocs build --strict` of the default site, and what a build must never do."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import plotly
+import pytest
+import yaml
+
+from conftest import copy_project, run_mkdocs
+
+pytestmark = pytest.mark.slow
+
+
+def _events(repo: Path) -> list[dict]:
+    return yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))["events"]
+
+
+def test_every_page_is_built(built_site, repo):
+    for event in _events(repo):
+        assert (built_site / "events" / event["id"] / "index.html").exists(), event["id"]
+    for page in ["index.html", "sources/index.html", "about/index.html", "data/events.json", "data/events.csv", "data/events.geojson"]:
+        assert (built_site / page).exists(), page
+
+
+def test_plotly_js_is_served_once_from_the_site(built_site):
+    shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert filecmp.cmp(built_site / "assets/eventatlas/plotly.min.js", shipped, shallow=False)
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "Plotly.newPlot" not in html  # never inlined per page
+        assert not re.search(r"""<(script|link)[^>]+(src|href)=["']https?://""", html), page
+        assert "fonts.googleapis" not in html and "cdn.plot.ly" not in html
+
+
+def test_map_geography_is_served_from_the_site(built_site):
+    script = (built_site / "assets/eventatlas/world_50m.js").read_text(encoding="utf-8")
+    assert "PlotlyGeoAssets.topojson.world_50m" in script
+
+
+def test_event_page_shows_citations_and_disputes(built_site, repo):
+    event = next(e for e in _events(repo) if e["id"] == "lavrov-meets-kim-jong-un")
+    html = (built_site / "events" / event["id"] / "index.html").read_text(encoding="utf-8")
+    assert event["citations"][0]["quote"].split(",")[0] in html
+    assert "Where the sources disagree" in html
+    for version in event["disputes"][0]["versions"]:
+        assert version["claim"].split(":")[0].split("(")[0].strip() in html
+
+
+def test_sources_page_lists_every_source_and_no_invented_url(built_site, repo):
+    data = yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))
+    html = (built_site / "sources/index.html").read_text(encoding="utf-8")
+    for source in data["sources"]:
+        assert f'id="{source["id"]}"' in html
+        assert "url" not in source  # none of the five articles states an address
+    assert "none given in the source" in html
+
+
+def test_exports_hold_every_event(built_site, repo):
+    exported = json.loads((built_site / "data/events.json").read_text(encoding="utf-8"))
+    assert len(exported["events"]) == len(_events(repo))
+    geojson = json.loads((built_site / "data/events.geojson").read_text(encoding="utf-8"))
+    assert len(geojson["features"]) == len(_events(repo))
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_in_different_folders_are_byte_identical(built_site, tmp_path):
+    other = copy_project(tmp_path / "elsewhere" / "project")
+    result = run_mkdocs(other)
+    assert result.returncode == 0, result.stderr
+    assert _tree_digest(other / "site") == _tree_digest(built_site)
+
+
+def test_source_date_epoch_is_honoured(tmp_path):
+    project = copy_project(tmp_path / "p")
+    assert run_mkdocs(project, env={"SOURCE_DATE_EPOCH": "1700000000"}).returncode == 0
+    gzip_header = (project / "site/sitemap.xml.gz").read_bytes()[:8]
+    assert int.from_bytes(gzip_header[4:8], "little") == 1699920000  # the build day, at midnight UTC
+
+
+def test_bad_data_fails_cleanly_and_keeps_the_last_good_site(tmp_path, repo):
+    project = copy_project(tmp_path / "p")
+    assert run_mkdocs(project).returncode == 0
+    before = _tree_digest(project / "site")
+    places_before = (project / "places.yaml").read_bytes()
+    events = project / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace('date: "2024-06-19"', 'date: "2024-06-31"', 1), encoding="utf-8")
+    result = run_mkdocs(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert re.search(r"events\.yaml:\d+: event '[a-z0-9-]+': field 'date': '2024-06-31' is not a real date", result.stderr)
+    assert _tree_digest(project / "site") == before
+    assert (project / "places.yaml").read_bytes() == places_before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_an_unknown_directive_name_fails_naming_page_and_line(tmp_path):
+    project = copy_project(tmp_path / "p")
+    page = project / "docs" / "story.md"
+    page.write_text("# Story\n\nText.\n\n```eventatlas\ntags: [no-such-tag]\n```\n", encoding="utf-8")
+    result = run_mkdocs(project)
+    assert result.returncode == 1
+    assert "story.md:5" in result.stderr and "no-such-tag" in result.stderr
+    assert "Traceback" not in result.stderr

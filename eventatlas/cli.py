@@ -24,18 +24,29 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("events", type=click.Path(path_type=Path), default="events.yaml")
-@click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside EVENTS]")
-def check(events: Path, places: Optional[Path]) -> None:
-    """Validate EVENTS and resolve every place offline; print every problem, one per line.
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside each file]")
+def check(files: tuple[Path, ...], places: Optional[Path]) -> None:
+    """Validate events files (default: events.yaml) and place every event offline.
 
-    Exits 0 when the file is valid (warnings allowed), 1 otherwise. Writes nothing.
+    Prints every problem, one per line; exits 0 when all files are valid (warnings allowed),
+    1 otherwise. Writes nothing.
     """
-    prepared = _run(lambda: prepare(events, places or events.parent / "places.yaml", write_cache=False))
+    failed = [path for path in files or (Path("events.yaml"),) if not _check_one(path, places)]
+    sys.exit(1 if failed else 0)
+
+
+def _check_one(events: Path, places: Optional[Path]) -> bool:
+    try:
+        prepared = prepare(events, places or events.parent / "places.yaml", write_cache=False)
+    except DataError as error:
+        _report(error)
+        return False
     for warning in prepared.warnings:
         click.echo(str(warning), err=True)
     dataset = prepared.dataset
     click.echo(f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, {len({p.name for p in prepared.places.values()})} places")
+    return True
 
 
 @main.command()
@@ -73,14 +84,65 @@ def serve(config_file: Path, dev_addr: str) -> None:
     sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file), "--dev-addr", dev_addr]))
 
 
+@main.command("new")
+@click.argument("events", type=click.Path(path_type=Path, exists=True, dir_okay=False), default="events.yaml")
+@click.option("--title", prompt="Title (English)", help="A short English title.")
+@click.option("--date", prompt="Date (YYYY, YYYY-MM or YYYY-MM-DD; '~' if approximate; START/END)", help="When it happened.")
+@click.option("--place", prompt="Place", help="A place name that places.yaml or the gazetteer knows.")
+@click.option("--tag", "tags", multiple=True, help="A theme; the first is the timeline lane. Repeat for more.")
+@click.option("--actor", "actors", multiple=True, help="A person, state or organisation. Repeat for more.")
+@click.option("--status", type=click.Choice(["confirmed", "reported", "claimed"]), default="reported", show_default=True)
+@click.option("--summary", prompt="Summary (a few English sentences)", help="What happened, attributed to the sources.")
+@click.option("--source", prompt="Source id", help="The id of the source that supports it.")
+@click.option("--quote", prompt="Supporting sentence, verbatim", help="The sentence from the source, copied exactly.")
+@click.option("--id", "event_id", default=None, help="A stable id [default: made from the title].")
+@click.option("--date-source", type=click.Choice(["source", "editor"]), default="source", show_default=True)
+@click.option("--date-note", default=None, help="How the date was established (required with --date-source editor).")
+@click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside EVENTS]")
+def new(events: Path, places: Optional[Path], tags, **fields) -> None:
+    """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is invalid."""
+    from .append import append_event, fields_from_options
+
+    if not tags:
+        tags = (click.prompt("Tag (the timeline lane, e.g. diplomacy)"),)
+    entry = fields_from_options(tags=tags, **fields)
+    _run(lambda: append_event(events, places or events.parent / "places.yaml", entry))
+    click.echo(f"added event '{entry['id']}' to {events}; the file is valid")
+
+
+@main.command()
+@click.option("--check", "only_check", is_flag=True, help="Exit 1 if a generated file is out of date instead of writing it.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="The project folder.")
+def schema(only_check: bool, root: Path) -> None:
+    """Regenerate the JSON Schemas for editors and the README's field reference from the schema declaration."""
+    from .reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema, replace_field_reference
+    from .writefile import write_text_atomically
+
+    readme = root / "README.md"
+    wanted = {root / SCHEMA_PATH: json_schema(), root / PLACES_SCHEMA_PATH: places_json_schema(), readme: replace_field_reference(readme.read_text(encoding="utf-8"))}
+    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    if only_check:
+        for path in stale:
+            click.echo(f"{path}: out of date; run `python build_timeline.py schema`", err=True)
+        sys.exit(1 if stale else 0)
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomically(path, wanted[path])
+        click.echo(f"wrote {path}")
+
+
+def _report(error: DataError) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    errors = sum(1 for p in error.problems if p.severity == "error")
+    click.echo(f"{errors} problem(s) found", err=True)
+
+
 def _run(action):
     try:
         return action()
     except DataError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        errors = sum(1 for p in error.problems if p.severity == "error")
-        click.echo(f"{errors} problem(s) found", err=True)
+        _report(error)
         sys.exit(1)
     except EventAtlasError as error:
         click.echo(f"error: {error}", err=True)

@@ -22,6 +22,7 @@ from .writefile import write_yaml_atomically
 
 USER_AGENT = "eventatlas/0.1 (https://github.com/eventatlas/eventatlas)"
 PLACES_HEADER = (
+    "# yaml-language-server: $schema=schema/places.schema.json\n"
     "# The geocoding cache and overrides: place name -> coordinates.\n"
     "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands for.\n"
     "# Entries added by `build_timeline.py geocode` say where they came from in 'origin'.\n"

@@ -61,8 +61,7 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
     root = _check_root(located, problems)
     sources = _validate_items(located, root, "sources", Source, "source", problems)
     events = _validate_items(located, root, "events", Event, "event", problems)
-    declared = {item.get("id") for item in root.get("sources") or [] if isinstance(item, dict)} if isinstance(root.get("sources"), list) else set()
-    problems += _check_references(located, sources, events, {i for i in declared if isinstance(i, str)})
+    problems += _check_references(located, sources, events, _declared_ids(root.get("sources")))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
@@ -117,6 +116,12 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
         elif isinstance(item_id, str):
             seen[item_id] = located.line_of(path + ("id",))
     return valid
+
+
+def _declared_ids(items: Any) -> set[str]:
+    """Ids of every source entry, valid or not, so one bad source does not make citations fail too."""
+    entries = items if isinstance(items, list) else []
+    return {item["id"] for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
 def _subject(kind: str, item: Any, index: int) -> str:

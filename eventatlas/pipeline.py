@@ -19,6 +19,7 @@ class Prepared:
     places: dict[str, ResolvedPlace]
     newly_cached: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    updated_cache: Optional[dict] = None  # the whole new places cache, when there is something new
 
 
 def prepare(events_path: Path, places_path: Path, online: Optional[OnlineGeocoder] = None, write_cache: bool = True) -> Prepared:
@@ -31,9 +32,17 @@ def prepare(events_path: Path, places_path: Path, online: Optional[OnlineGeocode
     result = _geocode(dataset, cache, online)
     if result.problems:
         raise DataError(result.problems + list(dataset.warnings))
-    if result.new_cache_entries and write_cache:
-        write_places(places_path, {**cache, **result.new_cache_entries})
-    return Prepared(dataset, result.places, tuple(sorted(result.new_cache_entries)), dataset.warnings)
+    updated = {**cache, **result.new_cache_entries} if result.new_cache_entries else None
+    prepared = Prepared(dataset, result.places, tuple(sorted(result.new_cache_entries)), dataset.warnings, updated)
+    if write_cache:
+        save_cache(prepared, places_path)
+    return prepared
+
+
+def save_cache(prepared: Prepared, places_path: Path) -> None:
+    """Write places.yaml atomically when geocoding found something new."""
+    if prepared.updated_cache:
+        write_places(places_path, prepared.updated_cache)
 
 
 def _collect(problems: list[Problem], loader, path: Path):

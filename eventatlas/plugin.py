@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from .errors import EventAtlasError
 from .pages import relative_root, render_view
-from .pipeline import Prepared, prepare
+from .pipeline import Prepared, prepare, save_cache
 from .site_files import SCRIPTS, STYLES, site_files
 from .views import find_view_blocks, parse_view_spec
 from .writefile import swap_directory
@@ -65,13 +65,13 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def _prepare(self) -> Prepared:
         try:
-            prepared = prepare(self.events_path, self.places_path)
+            prepared = prepare(self.events_path, self.places_path, write_cache=False)
         except EventAtlasError as error:
             raise PluginError(f"eventatlas found problems:\n{error}") from None
         for warning in prepared.warnings:
             log.info(str(warning))
         for name in prepared.newly_cached:
-            log.info(f"eventatlas: placed '{name}' from the offline gazetteer and saved it to {self.places_path.name}")
+            log.info(f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to {self.places_path.name}")
         return prepared
 
     def _build_into_temporary_folder(self, config) -> None:
@@ -119,9 +119,11 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         return server
 
     def on_post_build(self, *, config) -> None:
+        # The cache is saved after the site, so a killed build never leaves a cache the site lacks.
         if self.final_site_dir:
             swap_directory(Path(config.site_dir), Path(self.final_site_dir))
             config.site_dir, self.final_site_dir = self.final_site_dir, None
+        save_cache(self.prepared, self.places_path)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir and self.building_dir:

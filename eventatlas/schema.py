@@ -61,7 +61,7 @@ def _partial_date(value: object) -> str:
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
-Slug = Annotated[str, AfterValidator(_check_slug)]
+Slug = Annotated[str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
 HttpUrl = Annotated[str, AfterValidator(_check_http_url), WithJsonSchema({"type": "string", "pattern": "^https?://"})]
 DateText = Annotated[
     EventDate,

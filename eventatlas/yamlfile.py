@@ -25,6 +25,7 @@ Path_ = tuple  # a path into the data: keys and list indexes, e.g. ("events", 3,
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_KEY_KINDS = {int: "a number", float: "a number", bool: "a yes/no value", type(None): "an empty value"}
 _TYPED_TAGS = {
     "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
     "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
@@ -166,6 +167,8 @@ class _TreeBuilder:
     def _check_key(self, key: Any, container: dict, line: int) -> None:
         if isinstance(key, (dict, list)):
             raise _refuse(self.label, line, "a mapping key must be plain text, not a list or mapping")
+        if not isinstance(key, str):
+            raise _refuse(self.label, line, f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; put it in quotes")
         if key in container:
             raise _refuse(self.label, line, f"the key '{key}' appears twice in the same mapping; keep one")
 

@@ -1,0 +1,103 @@
+"""Adding an event to events.yaml with the file's comments and formatting kept (ruamel.yaml round trip).
+
+The new text is validated as a whole before it replaces the file, so a mistake never lands.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from unidecode import unidecode
+
+from .errors import DataError, Problem
+from .pipeline import Prepared, prepare
+from .writefile import write_text_atomically
+
+FIELD_ORDER = ["id", "title", "date", "date_source", "date_note", "place", "lat", "lon", "actors", "tags", "status", "summary", "citations"]
+
+
+def slugify(text: str) -> str:
+    """An id from a title: 'Lavrov meets Kim' → 'lavrov-meets-kim'."""
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")[:80] or "event"
+
+
+def new_event(fields: dict) -> CommentedMap:
+    """An event mapping in the file's usual field order, flow-style lists for actors and tags."""
+    event = CommentedMap()
+    for name in FIELD_ORDER:
+        value = fields.get(name)
+        if value in (None, "", [], ()):
+            continue
+        event[name] = _flow_list(value) if name in ("actors", "tags") else value
+    return event
+
+
+def _flow_list(values) -> CommentedSeq:
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def append_event(events_path: Path, places_path: Path, fields: dict) -> Prepared:
+    """Append the event, validate the whole file, and only then replace events.yaml atomically."""
+    yaml = _round_trip_yaml()
+    original = events_path.read_text(encoding="utf-8")
+    document = yaml.load(original)
+    if not isinstance(document, dict) or not isinstance(document.get("events"), list):
+        raise DataError([Problem(str(events_path), 1, "", "the file has no 'events:' list to add to")])
+    document["events"].append(new_event(fields))
+    text = _dump(yaml, document)
+    prepared = _validate_text(text, events_path, places_path)
+    write_text_atomically(events_path, text)
+    return prepared
+
+
+def _round_trip_yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _dump(yaml: YAML, document) -> str:
+    out = io.StringIO()
+    yaml.dump(document, out)
+    return out.getvalue()
+
+
+def _validate_text(text: str, events_path: Path, places_path: Path) -> Prepared:
+    with tempfile.TemporaryDirectory() as folder:
+        candidate = Path(folder) / events_path.name
+        candidate.write_text(text, encoding="utf-8")
+        try:
+            return prepare(candidate, places_path, write_cache=False)
+        except DataError as error:
+            raise DataError([_relabel(p, candidate, events_path) for p in error.problems]) from None
+
+
+def _relabel(problem: Problem, candidate: Path, events_path: Path) -> Problem:
+    label = str(events_path) + " (with the new event)" if problem.file.endswith(candidate.name) else problem.file
+    return Problem(label, problem.line, problem.subject, problem.message, problem.severity)
+
+
+def fields_from_options(title: str, date: str, place: str, summary: str, source: str, quote: str, tags, actors=(), status: str = "reported", event_id: Optional[str] = None, date_source: str = "source", date_note: Optional[str] = None) -> dict:
+    return {
+        "id": event_id or slugify(title),
+        "title": title,
+        "date": date,
+        "date_source": date_source if date_source != "source" else None,
+        "date_note": date_note,
+        "place": place,
+        "actors": list(actors),
+        "tags": list(tags),
+        "status": status,
+        "summary": summary,
+        "citations": [CommentedMap(source=source, quote=quote)],
+    }

@@ -3,6 +3,7 @@
 
 PYTHON ?= python3
 VENV ?= .venv
+export NO_MKDOCS_2_WARNING := 1
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 

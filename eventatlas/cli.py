@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,7 @@ def build(config_file: Path, site_dir: Optional[Path], strict: bool) -> None:
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file)]
     command += ["--strict"] if strict else []
     command += ["--site-dir", str(site_dir)] if site_dir else []
-    sys.exit(subprocess.call(command))
+    sys.exit(subprocess.call(command, env=_mkdocs_env()))
 
 
 @main.command()
@@ -81,7 +82,12 @@ def build(config_file: Path, site_dir: Optional[Path], strict: bool) -> None:
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
     """Preview the site; saving events.yaml or places.yaml rebuilds it."""
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file), "--dev-addr", dev_addr]))
+    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file), "--dev-addr", dev_addr], env=_mkdocs_env()))
+
+
+def _mkdocs_env() -> dict:
+    # mkdocs-material prints a long notice about MkDocs 2 on every run; editors need not read it
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 @main.command("new")

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Optional
 from unidecode import unidecode
 
 from .errors import GeocodingError, Problem
+from .progress import progress
 from .schema import Event, Place
 from .writefile import write_yaml_atomically
 
@@ -100,7 +101,7 @@ def geocode_events(
     """Resolve every event's place; unresolved ones become problems naming the event and line."""
     gazetteer = gazetteer or Gazetteer.default
     result = GeocodeResult({}, {}, [])
-    for event, line in events:
+    for event, line in progress(list(events), "placing events", online is not None):
         if event.lat is not None and event.lon is not None:
             result.places[event.id] = ResolvedPlace(event.place, event.lat, event.lon, "site", None, "coordinates given in the event")
             continue

@@ -157,3 +157,10 @@ def test_country_no_unquoted_is_caught(tmp_path):
     with pytest.raises(Exception) as caught:
         load_places(places)
     assert "field 'places.Oslo.country'" in str(caught.value) and "quotes" in str(caught.value)
+
+
+def test_progress_is_silent_when_not_on_a_terminal(capsys):
+    from eventatlas.progress import progress
+
+    assert list(progress(list(range(1000)), "work", always=True)) == list(range(1000))
+    assert capsys.readouterr().err == ""

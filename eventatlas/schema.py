@@ -36,14 +36,13 @@ def _check_slug(value: str) -> str:
 
 
 def _check_http_url(value: str) -> str:
-    decoded = unescape(value)
-    visible = "".join(c for c in decoded if not (unicodedata.category(c) in ("Cc", "Cf", "Zs") or c.isspace()))
-    scheme = visible.split(":", 1)[0].lower() if ":" in visible else ""
-    if scheme not in ("http", "https") or not re.match(r"^https?://[^/\s]+", value.strip(), re.I):
+    raw = value.strip()
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in raw):
+        raise ValueError(f"'{value}' contains spaces or invisible characters; write the plain address")
+    decoded = "".join(c for c in unescape(raw) if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf")))
+    if not (re.match(r"^https?://[^/]", raw, re.I) and re.match(r"^https?://", decoded, re.I)):
         raise ValueError(f"'{value}' is not an http(s) address; only links starting with http:// or https:// are allowed")
-    if value.strip() != visible:
-        raise ValueError(f"'{value}' contains spaces, control characters or entities; write the plain address")
-    return value.strip()
+    return raw
 
 
 def _event_date(value: object) -> EventDate:

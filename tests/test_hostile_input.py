@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import tracemalloc
 from pathlib import Path
@@ -141,3 +142,25 @@ def test_any_structure_validates_or_raises_the_projects_error(tmp_path, document
         load_events(path)
     except DataError as error:
         assert error.problems
+
+
+BAD_URLS = ["JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)", "java\tscript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)", "&#106;avascript:alert(1)", "//evil.example/x", "ftp://example.org/x", "https://exa mple.org", "http://\u200bexample.org"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_only_plain_http_links_are_accepted(tmp_path, url):
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump({"sources": [{"id": "s", "title": "t", "publisher": "p", "language": "en", "url": url}], "events": []}))
+    with pytest.raises(DataError) as caught:
+        load_events(path)
+    line = str(caught.value).splitlines()[0]
+    assert re.match(r".*events\.yaml:\d+: source 's': field 'url': ", line), line
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a?b=c&d=e", "https://example.org/?a=1&not=2&copy=3", "http://example.org"])
+def test_http_links_are_accepted(tmp_path, url):
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump({"sources": [{"id": "s", "title": "t", "publisher": "p", "language": "en", "url": url}], "events": []}))
+    dataset = load_events(path)
+    assert dataset.sources[0].url == url

@@ -11,7 +11,7 @@ from typing import Optional
 import click
 
 from .errors import DataError, EventAtlasError
-from .geocode import USER_AGENT, nominatim_geocoder
+from .geocode import USER_AGENT_HELP, nominatim_geocoder
 from .pipeline import prepare
 
 EVENTS_HELP = "The events file to read."
@@ -54,9 +54,12 @@ def _check_one(events: Path, places: Optional[Path]) -> bool:
 @click.argument("events", type=click.Path(path_type=Path), default="events.yaml")
 @click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside EVENTS]")
 @click.option("--online", is_flag=True, help="Ask Nominatim (OpenStreetMap) for places nothing offline resolves; at most one request a second.")
-@click.option("--user-agent", default=USER_AGENT, show_default=True, help="How to introduce this tool to the geocoding service (its policy asks for one that names you).")
-def geocode(events: Path, places: Optional[Path], online: bool, user_agent: str) -> None:
+@click.option("--user-agent", envvar="EVENTATLAS_USER_AGENT", default=None, help="Required with --online (or EVENTATLAS_USER_AGENT): " + USER_AGENT_HELP + ".")
+def geocode(events: Path, places: Optional[Path], online: bool, user_agent: Optional[str]) -> None:
     """Resolve every place and save what is newly found to the places file (atomically)."""
+    if online and not (user_agent or "").strip():
+        click.echo(f"error: --online needs --user-agent: {USER_AGENT_HELP}", err=True)
+        sys.exit(1)
     online_geocoder = nominatim_geocoder(user_agent) if online else None
     prepared = _run(lambda: prepare(events, places or events.parent / "places.yaml", online=online_geocoder))
     for name in prepared.newly_cached:

@@ -1,23 +1,36 @@
-"""Stage 3: the timeline and the map as plain Plotly figure data (dicts and lists).
+"""Stage 3: what the timeline and the map draw, as plain data the browser turns into Plotly figures.
 
-Every string from the data is HTML-escaped before it reaches Plotly: Plotly reads tags such
-as <a href>, <b> and <br> in text as markup, while it shows entities (&lt;) as plain text.
+Python decides the geometry and the honest encoding (which mark stands for which precision,
+where each event sits, what the view shows first); eventatlas.js only fills traces from it,
+so one shared data file can draw any page. Text reaches Plotly only through the script's
+escaping: Plotly reads tags such as <a href>, <b> and <br> in text as markup.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from datetime import date, timedelta
-from html import escape
-from typing import Iterable
+from typing import Iterable, Optional
 
 from .geocode import ResolvedPlace
 from .schema import Event
 
-DAY_MS = 86_400_000
-MAX_HOVER_TITLES = 8
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
+SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
+DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
+
+# How each kind of date is drawn; the legend on the page explains the same marks in words.
+TIMELINE_MARKS = {
+    "day": {"kind": "point", "name": "Known day", "symbol": "circle", "opacity": 1.0},
+    "day-approx": {"kind": "point", "name": "Approximate day", "symbol": "circle-open", "opacity": 0.75},
+    "span": {"kind": "bar", "name": "Sometime in this month or year", "width": 0.16, "opacity": 0.45, "pattern": ""},
+    "range": {"kind": "bar", "name": "Lasted from start to end", "width": 0.22, "opacity": 0.95, "pattern": ""},
+    "span-approx": {"kind": "bar", "name": "Approximate month, year or range", "width": 0.2, "opacity": 0.45, "pattern": "/"},
+}
+MAP_MARKS = {
+    "point": {"name": "City or site", "symbol": "circle"},
+    "point-disputed": {"name": "City or site, sources disagree", "symbol": "circle-x"},
+    "area": {"name": "Region or country (an area, not a spot)", "symbol": "square-open"},
+    "area-disputed": {"name": "Region or country, sources disagree", "symbol": "square-x-open"},
+}
 
 
 def event_url(event_id: str) -> str:
@@ -25,139 +38,91 @@ def event_url(event_id: str) -> str:
     return f"events/{event_id}/"
 
 
-def _text(value: str) -> str:
-    return escape(" ".join(value.split()), quote=False)
-
-
-def _hover_row(event: Event, place: ResolvedPlace | None) -> list:
-    disputed = " · sources disagree" if event.disputes else ""
-    place_name = place.name if place else event.place
-    return [event.id, _text(event.title), _text(event.date.label) + disputed, _text(place_name), event_url(event.id)]
-
-
 def lanes_of(events: Iterable[Event]) -> list[str]:
     """Lane names in order of first appearance along the timeline."""
     return list(dict.fromkeys(e.lane for e in events))
 
 
-def build_timeline(events: list[Event], places: dict[str, ResolvedPlace]) -> dict:
-    """A date axis with one lane per theme: days as points, months, years and ranges as bars."""
-    points = [e for e in events if e.date.is_point]
-    spans = [e for e in events if not e.date.is_point]
-    traces = [
-        _point_trace([e for e in points if not e.date.approximate], places, "Known day", "circle", 1.0),
-        _point_trace([e for e in points if e.date.approximate], places, "Approximate day", "circle-open", 0.7),
-        _span_trace([e for e in spans if not e.date.approximate], places, "Month, year or range", 0.85, ""),
-        _span_trace([e for e in spans if e.date.approximate], places, "Approximate span", 0.35, "/"),
-    ]
-    lanes = lanes_of(events)
-    return {"data": [t for t in traces if t["y"]], "layout": _timeline_layout(events, lanes)}
+def timeline_mark(event: Event) -> str:
+    """Which mark draws the event: a point for a day, a span for a month or year, a bar for a range."""
+    if event.date.is_point:
+        return "day-approx" if event.date.approximate else "day"
+    if event.date.approximate:
+        return "span-approx"
+    return "range" if event.date.is_range else "span"
 
 
-_HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>"
+def is_area(place: Optional[ResolvedPlace]) -> bool:
+    """True when the coordinates stand for a region or a country rather than a spot."""
+    return place is not None and place.precision not in ("site", "city")
 
 
-def _point_trace(events, places, name, symbol, opacity) -> dict:
-    return {
-        "type": "scatter",
-        "mode": "markers",
-        "name": name,
-        "x": [e.date.start.isoformat() for e in events],
-        "y": [_text(e.lane) for e in events],
-        "customdata": [_hover_row(e, places.get(e.id)) for e in events],
-        "hovertemplate": _HOVER,
-        "marker": {"size": 13, "symbol": symbol, "opacity": opacity, "line": {"width": 2}},
-    }
+def lane_offsets(events: list[Event]) -> dict[str, float]:
+    """Each event's nudge within its lane, so that events overlapping in time stay apart."""
+    min_gap = _span_of(events) / 120
+    offsets: dict[str, float] = {}
+    for lane in lanes_of(events):
+        row_ends: list[date] = []
+        for event in (e for e in events if e.lane == lane):
+            row = _free_row(row_ends, event.date.start)
+            row_ends[row] = max(event.date.end_exclusive, event.date.start + min_gap)
+            offsets[event.id] = SUB_ROW_OFFSETS[row % len(SUB_ROW_OFFSETS)]
+    return offsets
 
 
-def _span_trace(events, places, name, opacity, pattern) -> dict:
-    return {
-        "type": "bar",
-        "orientation": "h",
-        "name": name,
-        "base": [e.date.start.isoformat() for e in events],
-        "x": [(e.date.end_exclusive - e.date.start).days * DAY_MS for e in events],
-        "y": [_text(e.lane) for e in events],
-        "customdata": [_hover_row(e, places.get(e.id)) for e in events],
-        "hovertemplate": _HOVER,
-        "width": 0.5,
-        "marker": {"opacity": opacity, "pattern": {"shape": pattern}, "line": {"width": 1}},
-    }
+def _free_row(row_ends: list[date], start: date) -> int:
+    for row, end in enumerate(row_ends):
+        if end <= start:
+            return row
+    if len(row_ends) < len(SUB_ROW_OFFSETS):
+        row_ends.append(start)
+        return len(row_ends) - 1
+    return min(range(len(row_ends)), key=lambda r: row_ends[r])
 
 
-def _timeline_layout(events: list[Event], lanes: list[str]) -> dict:
-    first = min((e.date.start for e in events), default=date(2000, 1, 1))
-    last = max((e.date.end_exclusive for e in events), default=date(2001, 1, 1))
+def _span_of(events: list[Event]) -> timedelta:
+    first, last = date_bounds(events)
+    return max(last - first, timedelta(days=1))
+
+
+def date_bounds(events: list[Event]) -> tuple[date, date]:
+    """The first day and the day after the last, of all the events."""
+    first = min((e.date.start for e in events), default=DEFAULT_START)
+    last = max((e.date.end_exclusive for e in events), default=DEFAULT_END)
+    return first, last
+
+
+def timeline_range(events: list[Event]) -> list[str]:
+    """The date range that shows every event with a margin."""
+    first, last = date_bounds(events)
     pad = max(timedelta(days=30), (last - first) / 25)
-    return {
-        "xaxis": {"type": "date", "range": [(first - pad).isoformat(), (last + pad).isoformat()], "title": {"text": ""}},
-        "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": [_text(lane) for lane in reversed(lanes)], "automargin": True},
-        "barmode": "overlay",
-        "height": 160 + 48 * max(1, len(lanes)),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "legend": {"orientation": "h", "y": -0.15},
-        "hovermode": "closest",
-        "dragmode": "pan",
-        "showlegend": True,
-    }
+    return [(first - pad).isoformat(), (last + pad).isoformat()]
 
 
-def build_map(events: list[Event], places: dict[str, ResolvedPlace]) -> dict:
-    """One marker per place, sized by how many events it holds; regions and countries marked apart."""
-    groups: dict[tuple, list[Event]] = defaultdict(list)
-    for event in events:
-        place = places.get(event.id)
-        if place:
-            groups[(place.name, place.lat, place.lon, place.precision)].append(event)
-    keys = sorted(groups, key=lambda k: (k[0], k[1], k[2]))
-    precise = [k for k in keys if k[3] in ("site", "city")]
-    broad = [k for k in keys if k[3] not in ("site", "city")]
-    traces = [_map_trace(precise, groups, "City or site", "circle"), _map_trace(broad, groups, "Region or country (area, not a point)", "square-open")]
-    return {"data": [t for t in traces if t["lat"]], "layout": _map_layout([(k[1], k[2]) for k in keys])}
+def focused_timeline_range(bounds: tuple[date, date], focus: Event) -> list[str]:
+    """Half the whole range (at least four months), centred on the focused event."""
+    first, last = bounds
+    half = max(timedelta(days=60), (last - first) / 4)
+    middle = focus.date.start + (focus.date.end_exclusive - focus.date.start) / 2
+    return [(middle - half).isoformat(), (middle + half).isoformat()]
 
 
-def _map_trace(keys, groups, name, symbol) -> dict:
-    return {
-        "type": "scattergeo",
-        "mode": "markers",
-        "name": name,
-        "lat": [k[1] for k in keys],
-        "lon": [k[2] for k in keys],
-        "customdata": [_place_row(k, groups[k]) for k in keys],
-        "hovertemplate": "<b>%{customdata[1]}</b> (%{customdata[2]})<br>%{customdata[3]}<extra></extra>",
-        "marker": {"size": [10 + 5 * math.sqrt(len(groups[k])) for k in keys], "symbol": symbol, "line": {"width": 2}, "opacity": 0.85},
-    }
+def timeline_axes(lanes: list[str]) -> dict:
+    """Lane names for the y axis, top to bottom; a figure is padding + rowHeight for each lane it shows."""
+    return {"lanes": lanes, "rowHeight": 54, "padding": 90}
 
 
-def _place_row(key: tuple, events: list[Event]) -> list:
-    titles = [f"{_text(e.date.label)}: {_text(e.title)}" for e in events[:MAX_HOVER_TITLES]]
-    if len(events) > MAX_HOVER_TITLES:
-        titles.append(f"… and {len(events) - MAX_HOVER_TITLES} more")
-    count = f"{len(events)} event" + ("s" if len(events) != 1 else "")
-    return [[e.id for e in events], _text(key[0]), count, "<br>".join(titles), [event_url(e.id) for e in events]]
+def map_view(places: Iterable[ResolvedPlace]) -> dict:
+    """The map's latitude and longitude ranges holding every given place."""
+    lat, lon = _view_ranges([(p.lat, p.lon) for p in places])
+    return {"lat": lat, "lon": lon}
 
 
-def _map_layout(points: list[tuple[float, float]]) -> dict:
-    lat_range, lon_range = _view_ranges(points)
-    return {
-        "geo": {
-            "projection": {"type": "natural earth"},
-            "resolution": 50,
-            "fitbounds": False,
-            "lataxis": {"range": lat_range},
-            "lonaxis": {"range": lon_range},
-            "showcountries": True,
-            "showland": True,
-            "showocean": True,
-            "oceancolor": "rgba(120, 160, 200, 0.25)",
-            "lakecolor": "rgba(120, 160, 200, 0.25)",
-            "showframe": False,
-        },
-        "height": 460,
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "legend": {"orientation": "h", "y": -0.02},
-        "showlegend": True,
-    }
+def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:
+    """Half the extent of the whole map view, centred on the focused place (narrower near the map's edge, to stay centred)."""
+    lon_half = min(max((whole["lon"][1] - whole["lon"][0]) / 4, 25), max(180 - abs(focus.lon), 15))
+    lat_half = min(max((whole["lat"][1] - whole["lat"][0]) / 4, 12, lon_half / 2.2), max(85 - abs(focus.lat), 8))
+    return {"lat": _clamped(focus.lat, lat_half, 85), "lon": _clamped(focus.lon, lon_half, 180)}
 
 
 def _view_ranges(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
@@ -178,8 +143,3 @@ def _clamped(centre: float, half: float, limit: float) -> list[float]:
     if high > limit:
         low, high = max(-limit, low - (high - limit)), limit
     return [round(low, 2), round(high, 2)]
-
-
-def build_figures(events: list[Event], places: dict[str, ResolvedPlace]) -> dict:
-    """Both figures for a set of events, ready to be written as JSON."""
-    return {"timeline": build_timeline(events, places), "map": build_map(events, places)}

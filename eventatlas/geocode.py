@@ -21,7 +21,7 @@ from .progress import progress
 from .schema import Event, Place
 from .writefile import write_yaml_atomically
 
-USER_AGENT = "eventatlas/0.1 (https://github.com/eventatlas/eventatlas)"
+USER_AGENT_HELP = "Nominatim's usage policy asks for a user agent that identifies you, e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
 PLACES_HEADER = (
     "# yaml-language-server: $schema=schema/places.schema.json\n"
     "# The geocoding cache and overrides: place name -> coordinates.\n"
@@ -150,7 +150,7 @@ def write_places(path: Path, places: dict[str, Place]) -> None:
     write_yaml_atomically(path, data, header=PLACES_HEADER)
 
 
-def nominatim_geocoder(user_agent: str = USER_AGENT, timeout: float = 5.0) -> OnlineGeocoder:
+def nominatim_geocoder(user_agent: str, timeout: float = 5.0) -> OnlineGeocoder:
     """Ask OpenStreetMap's Nominatim through geopy, at most one request a second."""
     from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import Nominatim

@@ -20,10 +20,11 @@ import nh3
 import yaml
 from markupsafe import Markup
 
-from .figures import build_map, build_timeline, event_url
+from .atlas import STATUS_NOTES, focused_config, place_note, precision_note, published_label, view_config
+from .figures import date_bounds, event_url, is_area
 from .geocode import ResolvedPlace
 from .load import Dataset
-from .schema import Citation, Event, Source
+from .schema import Citation, Event
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas", "templates"),
@@ -34,9 +35,8 @@ _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
-PRECISION_NOTES = {"day": "to the day", "month": "to the month; the day is not known", "year": "to the year; month and day are not known"}
-PLACE_NOTES = {"site": "exact coordinates", "city": "city", "region": "region: the point marks the area, not an exact spot", "country": "country: the point marks the country, not an exact spot"}
-STATUS_NOTES = {"confirmed": "confirmed by several sources or the official record", "reported": "reported by the media", "claimed": "claimed by a party; not independently confirmed"}
+SHOWABLE = ("timeline", "map", "list")
+NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
 
 
 @dataclass(frozen=True)
@@ -86,27 +86,52 @@ def relative_root(page_path: str) -> str:
     return "../" * depth
 
 
-def _published_label(source: Source) -> str:
-    from .dates import parse_partial_date
-
-    return parse_partial_date(source.published).label if source.published else ""
-
-
 def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dict]:
-    return [{"source": dataset.source(c.source), "quote": c.quote, "published_label": _published_label(dataset.source(c.source))} for c in citations]
+    return [{"source": dataset.source(c.source), "quote": c.quote, "published_label": published_label(dataset.source(c.source))} for c in citations]
 
 
 def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str) -> Markup:
     return Markup(render("citations.html", citations=_citation_items(citations, dataset), root=root))
 
 
-def render_event_page(event: Event, place: Optional[ResolvedPlace], dataset: Dataset, view_html: str) -> str:
-    """The Markdown file for events/<id>.md: facts, summary, figures, citations, disputes."""
+@dataclass(frozen=True)
+class Overview:
+    """The view of all events that every event page starts from, worked out once per build, not once per page."""
+
+    config: dict
+    bounds: tuple
+    positions: dict[str, int]
+    timeline_alt: str
+    map_alt: str
+
+
+def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
+    events = list(dataset.events)
+    config = view_config(dataset, places, events, SHOWABLE)
+    positions = {e.id: i for i, e in enumerate(events)}
+    return Overview(config, date_bounds(events), positions, _timeline_alt(events), _map_alt(events, places))
+
+
+def render_event_page(event: Event, place: Optional[ResolvedPlace], dataset: Dataset, places: dict[str, ResolvedPlace], whole: Overview) -> str:
+    """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
     root = "../../"
-    parts = [front_matter(event.title, _plain_summary(event.summary)), render_event_facts(event, place), "", view_html, "", "## Sources", "", str(render_citations(event.citations, dataset, root))]
+    position = whole.positions[event.id]
+    config = focused_config(whole.config, whole.bounds, position, event, place)
+    listed = neighbours(dataset, position)
+    partial = len(listed) < len(dataset.events)
+    caption = f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}" if partial else f"{_plural(len(listed), 'event')}, in date order"
+    view = _view_html(f"ea-event-{event.id}", config, listed, places, dataset, root, (whole.timeline_alt, whole.map_alt), caption, partial)
+    parts = [front_matter(event.title, _plain_summary(event.summary)), render_event_facts(event, place), "", "## In context", "", view]
+    parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
     if event.disputes:
         parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
     return "\n".join(parts) + "\n"
+
+
+def neighbours(dataset: Dataset, position: int) -> list[Event]:
+    """The event at `position` and those nearest to it in date order (all of them when there are few): what an event page lists without JavaScript."""
+    start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
+    return list(dataset.events[start: start + 2 * NEIGHBOURS + 1])
 
 
 def render_event_facts(event: Event, place: Optional[ResolvedPlace]) -> str:
@@ -114,7 +139,7 @@ def render_event_facts(event: Event, place: Optional[ResolvedPlace]) -> str:
         "event.html",
         event=event,
         date_iso=event.date.start.isoformat(),
-        precision_note=PRECISION_NOTES[event.date.precision] + ("; approximate" if event.date.approximate else ""),
+        precision_note=precision_note(event),
         place=place,
         place_note=_place_note(place) if place else "",
         status_note=STATUS_NOTES[event.status],
@@ -123,7 +148,7 @@ def render_event_facts(event: Event, place: Optional[ResolvedPlace]) -> str:
 
 
 def _place_note(place: ResolvedPlace) -> str:
-    return f"{PLACE_NOTES[place.precision]}; {place.lat:.4f}, {place.lon:.4f}"
+    return f"{place_note(place)}; {place.lat:.4f}, {place.lon:.4f}"
 
 
 def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
@@ -139,37 +164,62 @@ def _plain_summary(text: str) -> str:
 
 
 def list_rows(events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset) -> list[dict]:
-    rows = []
-    for event in events:
-        place = places.get(event.id)
-        rows.append({
-            "id": event.id,
-            "url": event_url(event.id),
-            "title": event.title,
-            "date": event.date.label,
-            "datetime": event.date.start.isoformat(),
-            "editor_date": event.date_source == "editor",
-            "disputed": bool(event.disputes),
-            "place": place.name if place else event.place,
-            "sources": ", ".join(dataset.source(s).publisher for s in event.cited_source_ids),
-        })
-    return rows
+    return [_list_row(event, places.get(event.id), dataset) for event in events]
 
 
-def render_view(view_id: str, events: list[Event], places: dict[str, ResolvedPlace], dataset: Dataset, root: str, show: Iterable[str] = ("timeline", "map", "list")) -> str:
-    """Timeline, map and the no-JavaScript list of events for one set of events."""
-    show = set(show)
+def _list_row(event: Event, place: Optional[ResolvedPlace], dataset: Dataset) -> dict:
+    return {
+        "id": event.id,
+        "url": event_url(event.id),
+        "title": event.title,
+        "date": event.date.label,
+        "datetime": event.date.start.isoformat(),
+        "editor_date": event.date_source == "editor",
+        "disputed": bool(event.disputes),
+        "status": event.status,
+        "place": place.name if place else event.place,
+        "place_area": is_area(place),
+        "sources": ", ".join(dataset.source(s).publisher for s in event.cited_source_ids),
+    }
+
+
+def render_view(view_id: str, events: list[Event], places: dict[str, ResolvedPlace], dataset: Dataset, root: str, show: Iterable[str] = SHOWABLE) -> str:
+    """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
+    config = view_config(dataset, places, events, tuple(show))
+    caption = f"{_plural(len(events), 'event')}, in date order"
+    return _view_html(view_id, config, events, places, dataset, root, (_timeline_alt(events), _map_alt(events, places)), caption, partial=False)
+
+
+def _view_html(view_id: str, config: dict, listed: list[Event], places, dataset: Dataset, root: str, alts: tuple[str, str], caption: str, partial: bool) -> str:
+    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the list that needs no script."""
     return render(
         "view.html",
         view_id=view_id,
         root=root,
-        show_timeline="timeline" in show,
-        show_map="map" in show,
-        show_list="list" in show,
-        timeline_json=Markup(json_for_html(build_timeline(events, places))) if "timeline" in show else "",
-        map_json=Markup(json_for_html(build_map(events, places))) if "map" in show else "",
-        rows=list_rows(events, places, dataset),
+        config_json=json_for_html(config),
+        show=config["show"],
+        rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
+        caption=caption,
+        timeline_alt=alts[0],
+        map_alt=alts[1],
+        partial=partial,
     )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _timeline_alt(events: list[Event]) -> str:
+    if not events:
+        return "Timeline: no events."
+    span = f"from {events[0].date.label} to {max(events, key=lambda e: e.date.end).date.label}"
+    return f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. The table below lists every event."
+
+
+def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
+    names = sorted({places[e.id].name for e in events if e.id in places})
+    return f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}. The table below lists every event with its place."
 
 
 def render_sources_page(dataset: Dataset) -> str:
@@ -177,6 +227,6 @@ def render_sources_page(dataset: Dataset) -> str:
     items = []
     for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id)):
         citing = [e for e in dataset.events if source.id in e.cited_source_ids]
-        items.append({"source": source, "published_label": _published_label(source), "events": [{"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing]})
+        items.append({"source": source, "published_label": published_label(source), "events": [{"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing]})
     intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
     return front_matter("Sources") + "# Sources\n\n" + intro + "\n\n" + render("sources.html", sources=items, root=root) + "\n"

@@ -25,7 +25,7 @@ from .errors import EventAtlasError
 from .pages import relative_root, render_view
 from .pipeline import Prepared, prepare, save_cache
 from .site_files import SCRIPTS, STYLES, site_files
-from .views import find_view_blocks, parse_view_spec
+from .views import find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
 
 log = logging.getLogger("mkdocs.plugins.eventatlas")
@@ -96,22 +96,23 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        blocks = find_view_blocks(markdown)
-        for match, line in reversed(blocks):
-            markdown = markdown[: match.start()] + self._view_html(match, line, page) + markdown[match.end():]
+        first_line = lines_before(markdown, page.file.content_string)
+        for match, line in reversed(find_view_blocks(markdown)):
+            where = f"{Path(config.docs_dir).name}/{page.file.src_uri}:{first_line + line}"
+            markdown = markdown[: match.start()] + self._view_html(match, where, line, page) + markdown[match.end():]
         return markdown
 
-    def _view_html(self, match, line: int, page) -> str:
-        events = list(self.prepared.dataset.events)
-        where = f"{page.file.src_uri}:{line}"
+    def _view_html(self, match, where: str, line: int, page) -> str:
+        dataset = self.prepared.dataset
         try:
-            spec = parse_view_spec(match.group("body"), events, where)
+            spec = parse_view_spec(match.group("body"), list(dataset.events), where)
         except EventAtlasError as error:
             raise PluginError(str(error)) from None
+        selected = spec.select(list(dataset.events))
+        if not selected:
+            raise PluginError(f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period")
         self.views_rendered += 1
-        view_id = f"ea-view-{line}"
-        root = relative_root(page.file.src_uri)
-        return render_view(view_id, spec.select(events), self.prepared.places, self.prepared.dataset, root, spec.show)
+        return render_view(f"ea-view-{line}", selected, self.prepared.places, dataset, relative_root(page.file.src_uri), spec.show)
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.events_path))

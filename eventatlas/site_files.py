@@ -17,14 +17,18 @@ from typing import Union
 import plotly
 import plotly.io as pio
 
+from .atlas import build_atlas, event_detail
 from .figures import event_url
 from .geocode import ResolvedPlace
 from .load import Dataset
-from .pages import render_event_page, render_sources_page
+from .pages import json_for_html, overview, render_event_page, render_sources_page
+from .progress import progress
+from .reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
 from .schema import Event
 
 ASSET_DIR = "assets/eventatlas"
-SCRIPTS = [f"{ASSET_DIR}/world_50m.js", f"{ASSET_DIR}/plotly.min.js", f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/eventatlas.js"]
+OWN_SCRIPTS = ["eventatlas-state.js", "eventatlas-figures.js", "eventatlas-ui.js", "eventatlas.js"]  # in load order
+SCRIPTS = [f"{ASSET_DIR}/{name}" for name in ("world_50m.js", "plotly.min.js", "templates.js", "atlas.js", *OWN_SCRIPTS)]
 STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 
@@ -42,24 +46,47 @@ def event_page_path(event_id: str) -> str:
 
 def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
     """All generated pages, data files and assets, keyed by their path in docs/ terms."""
-    files = {event_page_path(e.id): SiteFile(render_event_page(e, places.get(e.id), dataset, "")) for e in dataset.events}
+    whole = overview(dataset, places)
+    files = {event_page_path(e.id): SiteFile(render_event_page(e, places.get(e.id), dataset, places, whole)) for e in progress(list(dataset.events), "writing event pages")}
     files["sources.md"] = SiteFile(render_sources_page(dataset))
+    files.update(schema_files())
     files.update(export_files(dataset, places))
+    files.update(atlas_files(dataset, places))
     files.update(asset_files())
     return files
+
+
+def schema_files() -> dict[str, SiteFile]:
+    """The JSON Schemas editors' tools use, published with the site."""
+    return {SCHEMA_PATH: SiteFile(json_schema()), PLACES_SCHEMA_PATH: SiteFile(places_json_schema())}
 
 
 def asset_files() -> dict[str, SiteFile]:
     own = resources.files("eventatlas") / "assets"
     topojson = (own / "world_50m.json").read_text(encoding="utf-8")
-    return {
+    files = {
         f"{ASSET_DIR}/plotly.min.js": SiteFile(copy_from=Path(plotly.__file__).parent / "package_data" / "plotly.min.js"),
         f"{ASSET_DIR}/world_50m.js": SiteFile(_geo_assets_script(topojson)),
         f"{ASSET_DIR}/templates.js": SiteFile(_templates_script()),
-        f"{ASSET_DIR}/eventatlas.js": SiteFile((own / "eventatlas.js").read_text(encoding="utf-8")),
         f"{ASSET_DIR}/eventatlas.css": SiteFile((own / "eventatlas.css").read_text(encoding="utf-8")),
         f"{ASSET_DIR}/ATTRIBUTION.md.txt": SiteFile((own / "ATTRIBUTION.md").read_text(encoding="utf-8")),
     }
+    files.update({f"{ASSET_DIR}/{name}": SiteFile((own / name).read_text(encoding="utf-8")) for name in OWN_SCRIPTS})
+    return files
+
+
+def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
+    """The shared data every view draws from, and one detail script per event, loaded on demand."""
+    files = {f"{ASSET_DIR}/atlas.js": SiteFile(f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n")}
+    sources = {s.id: i for i, s in enumerate(dataset.sources)}
+    for event in dataset.events:
+        detail = json_for_html(event_detail(event, sources))
+        files[detail_path(event.id)] = SiteFile(f"window.EventAtlasDetails = window.EventAtlasDetails || {{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n")
+    return files
+
+
+def detail_path(event_id: str) -> str:
+    return f"{ASSET_DIR}/detail/{event_id}.js"
 
 
 def _geo_assets_script(topojson: str) -> str:

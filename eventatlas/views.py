@@ -2,12 +2,15 @@
 
 ```eventatlas
 tags: [military]
+from: 2024
+to: 2025-06
 show: [timeline, map, list]
 ```
 
-Keys select events (ids, tags, actors, places; several keys narrow the selection, several
-values widen it) and what to show. A key or value the data does not know is a build error
-naming the page and the line.
+Keys select events (ids, tags, actors, places, status; several keys narrow the selection,
+several values widen it; `from` and `to` keep events that overlap the period, each a YYYY,
+YYYY-MM or YYYY-MM-DD) and what to show. A key or value the data does not know is a build
+error naming the page and the line.
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from .dates import DateSyntaxError, EventDate, parse_partial_date
 from .errors import BuildError
 from .schema import Event
 
 FENCE = re.compile(r"^(?P<fence>```+|~~~+)[ \t]*eventatlas[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
 SHOWABLE = ("timeline", "map", "list")
-SELECTORS = {"ids": lambda e: [e.id], "tags": lambda e: e.tags, "actors": lambda e: e.actors, "places": lambda e: [e.place]}
+SELECTORS = {"ids": lambda e: [e.id], "tags": lambda e: e.tags, "actors": lambda e: e.actors, "places": lambda e: [e.place], "status": lambda e: [e.status]}
+PERIOD_KEYS = ("from", "to")
+KEYS = (*SELECTORS, *PERIOD_KEYS, "show")
 
 
 @dataclass(frozen=True)
@@ -31,14 +37,24 @@ class ViewSpec:
 
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     show: tuple[str, ...] = SHOWABLE
+    period: dict[str, EventDate] = field(default_factory=dict)
 
     def select(self, events: list[Event]) -> list[Event]:
-        return [e for e in events if all(set(SELECTORS[k](e)) & set(v) for k, v in self.filters.items())]
+        return [e for e in events if all(set(SELECTORS[k](e)) & set(v) for k, v in self.filters.items()) and self._in_period(e)]
+
+    def _in_period(self, event: Event) -> bool:
+        starts_in_time = "to" not in self.period or event.date.start <= self.period["to"].end
+        return starts_in_time and ("from" not in self.period or event.date.end >= self.period["from"].start)
 
 
 def find_view_blocks(markdown: str) -> list[tuple[re.Match, int]]:
     """Every fenced eventatlas block with the line number where it starts."""
     return [(m, markdown.count("\n", 0, m.start()) + 1) for m in FENCE.finditer(markdown)]
+
+
+def lines_before(markdown: str, source: str) -> int:
+    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands on."""
+    return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
 
 
 def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
@@ -48,16 +64,24 @@ def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     except yaml.YAMLError as error:
         raise BuildError(f"{where}: the eventatlas block is not valid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise BuildError(f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join([*SELECTORS, 'show'])})")
-    unknown_keys = sorted(set(data) - set(SELECTORS) - {"show"})
+        raise BuildError(f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join(KEYS)})")
+    unknown_keys = sorted(set(data) - set(KEYS))
     if unknown_keys:
-        raise BuildError(f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join([*SELECTORS, 'show'])}")
+        raise BuildError(f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join(KEYS)}")
     filters = {key: _names(data[key], key, where) for key in SELECTORS if key in data}
     for key, names in filters.items():
         _check_known(key, names, {n for e in events for n in SELECTORS[key](e)}, where)
     show = _names(data.get("show", list(SHOWABLE)), "show", where)
     _check_known("show", show, set(SHOWABLE), where)
-    return ViewSpec(filters, show)
+    period = {key: _period_bound(data[key], key, where) for key in PERIOD_KEYS if key in data}
+    return ViewSpec(filters, show, period)
+
+
+def _period_bound(value, key: str, where: str) -> EventDate:
+    try:
+        return parse_partial_date(str(value))
+    except DateSyntaxError as error:
+        raise BuildError(f"{where}: '{key}' in the eventatlas block: {error}") from None
 
 
 def _names(value, key: str, where: str) -> tuple[str, ...]:

@@ -114,3 +114,55 @@ def watched_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield PageWatch(context.new_page())
     context.close()
+
+
+PLACE_NAMES = ["Pyongyang", "Wonsan", "Moscow", "Beijing", "Washington", "Kursk Oblast", "Ukraine"]
+SYNTHETIC_TAGS = ["diplomacy", "military", "economy", "treaty", "transport", "tourism", "context"]
+SYNTHETIC_DATES = ["2024-{m:02d}-{d:02d}", "2024-{m:02d}", "2023~", "2025-{m:02d}-{d:02d}/2025-{m2:02d}-28", "2025-{m:02d}~"]
+
+
+def synthetic_events(count: int) -> dict:
+    """A valid events file with `count` events spread over the default places, dates of every kind."""
+    sources = [{"id": f"source-{n}", "title": f"Article {n}", "publisher": f"Outlet {n}", "published": "2025-07-13", "language": "id"} for n in range(20)]
+    events = []
+    for n in range(count):
+        month = n % 12 + 1
+        event = {
+            "id": f"event-{n:05d}", "title": f"Synthetic event number {n} with a title of ordinary length",
+            "date": SYNTHETIC_DATES[n % len(SYNTHETIC_DATES)].format(m=month, d=n % 27 + 1, m2=min(12, month + 1)),
+            "place": PLACE_NAMES[n % len(PLACE_NAMES)], "actors": [f"Actor {n % 40}", f"Actor {(n * 7) % 40}"],
+            "tags": [SYNTHETIC_TAGS[n % len(SYNTHETIC_TAGS)]], "status": ["confirmed", "reported", "claimed"][n % 3],
+            "summary": "A summary of two ordinary sentences about what happened. " * 2,
+            "citations": [{"source": f"source-{n % 20}", "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa adanya."}],
+        }
+        if n % 10 == 0:
+            quote = [{"source": f"source-{(n + 1) % 20}", "quote": "Versi lain dari sumber lain."}]
+            event["disputes"] = [{"about": "How many", "versions": [{"claim": "Many", "citations": [dict(c) for c in event["citations"]]}, {"claim": "Few", "citations": quote}]}]
+        events.append(event)
+    return {"sources": sources, "events": events}
+
+
+@pytest.fixture(scope="module")
+def warm_context(browser):
+    """One desktop-sized browser context for a whole test module."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def _warm_watch(warm_context):
+    return PageWatch(warm_context.new_page())
+
+
+@pytest.fixture
+def warm_page(_warm_watch):
+    """The module's one page, watched like `watched_page`, with its records cleared for each test.
+
+    A new page costs Chromium about two seconds to compile plotly.js again; navigating an open
+    page does not, which keeps the browser tests fast.
+    """
+    _warm_watch.requests.clear()
+    _warm_watch.errors.clear()
+    _warm_watch.page.set_viewport_size({"width": 1280, "height": 900})
+    return _warm_watch

@@ -35,11 +35,14 @@ def test_home_draws_timeline_and_map_from_its_own_origin(built_site, site_url, w
 
 
 def test_clicking_a_timeline_point_opens_the_event_page(site_url, watched_page):
+    # Since the "readers explore" issue a click selects the event and opens its details on the
+    # same page; the panel's link then opens the event's own page.
     page = watched_page.page
     page.goto(site_url)
     page.wait_for_selector(".ea-timeline[data-drawn]")
     first_point = page.locator(".ea-timeline .scatterlayer .point").first
     first_point.click(force=True)
+    page.locator(".ea-detail .ea-detail-link a").click()
     page.wait_for_url("**/events/**")
     assert page.locator("h1").inner_text().strip()
     assert watched_page.errors == []

@@ -164,3 +164,28 @@ def test_progress_is_silent_when_not_on_a_terminal(capsys):
 
     assert list(progress(list(range(1000)), "work", always=True)) == list(range(1000))
     assert capsys.readouterr().err == ""
+
+
+def test_online_geocoding_needs_a_user_agent_that_names_you(tmp_path):
+    from click.testing import CliRunner
+
+    from eventatlas.cli import main
+
+    result = CliRunner(env={"EVENTATLAS_USER_AGENT": ""}).invoke(main, ["geocode", str(tmp_path / "events.yaml"), "--online"])
+    assert result.exit_code == 1 and "usage policy" in result.stderr
+
+
+def test_geocode_command_uses_the_online_service_only_when_asked(tmp_path, repo, monkeypatch):
+    from click.testing import CliRunner
+
+    from eventatlas import cli
+
+    events = tmp_path / "events.yaml"
+    events.write_text((repo / "tests" / "data" / "valid.yaml").read_text().replace('place: "Beijing"', 'place: "Kalma Beach"'))
+    (tmp_path / "places.yaml").write_text((repo / "tests" / "data" / "places.yaml").read_text())
+    offline = CliRunner().invoke(cli.main, ["geocode", str(events)])
+    assert offline.exit_code == 1 and "Kalma Beach" in offline.stderr
+    monkeypatch.setattr(cli, "nominatim_geocoder", lambda agent: FakeOnline({"Kalma Beach": _place(39.2, 127.5, f"fake for {agent}")}))
+    online = CliRunner().invoke(cli.main, ["geocode", str(events), "--online", "--user-agent", "tests/1.0 (me)"])
+    assert online.exit_code == 0, online.output
+    assert "fake for tests/1.0 (me)" in (tmp_path / "places.yaml").read_text()

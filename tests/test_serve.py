@@ -44,7 +44,7 @@ def test_serve_rebuilds_on_save_and_survives_a_mistake(tmp_path):
     port = _free_port()
     log = open(tmp_path / "serve.log", "w+")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--no-livereload"], cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/sources/"
     events = project / "events.yaml"
     original = events.read_text(encoding="utf-8")

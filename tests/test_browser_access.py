@@ -1,0 +1,201 @@
+"""Accessible on any device: no JavaScript, keyboard only, axe-core, 375 px and 1280 px, dark palette,
+instant navigation and file://. Screenshots go to EVENTATLAS_SCREENSHOTS (default tests/screenshots/)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("EVENTATLAS_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+EVENT = "events/lavrov-meets-kim-jong-un/"
+NARRATIVE = "narratives/kursk/"
+AXE_PAGES = {"home": "", "event": EVENT, "sources": "sources/", "narrative": NARRATIVE}
+
+
+def drawn(page) -> None:
+    page.wait_for_selector(".ea-timeline[data-drawn]")
+    page.wait_for_selector(".ea-map[data-drawn]")
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_without_javascript_an_event_page_lists_every_event_with_working_links(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + EVENT)
+    rows = page.locator("table.ea-list tbody tr")
+    assert rows.count() == 15
+    first = rows.first
+    assert first.locator("time").inner_text() and first.locator("td").nth(2).inner_text() and first.locator("td").nth(3).inner_text()
+    assert page.locator(".ea-figure-fallback").count() == 2
+    assert page.locator(".ea-toolbar").is_hidden() and page.locator(".ea-legend").first.is_hidden()
+    first.locator("a").click()
+    page.wait_for_url("**/events/russia-invades-ukraine/")
+    assert page.locator("h1").inner_text() == "Russia invades Ukraine"
+    context.close()
+
+
+def test_every_event_can_be_reached_and_opened_with_the_keyboard(warm_page, site_url):
+    page = warm_page.page
+    page.goto(site_url)
+    drawn(page)
+    for _ in range(120):  # Tab through header, filters and zoom buttons to the list
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('table.ea-list .ea-show')"):
+            break
+    else:
+        pytest.fail("Tab never reached the list")
+    button = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('ea-detail')")
+    assert page.locator(".ea-detail h3").inner_text() == button.removeprefix("Details: ")
+    page.keyboard.press("Escape")
+    assert page.locator(".ea-detail").is_hidden()
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == button
+    page.keyboard.press("Shift+Tab")  # back to the event's link
+    assert page.evaluate("() => document.activeElement.tagName") == "A"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/events/**")
+    assert page.locator(".ea-event").count() == 1
+    rows = page.locator("table.ea-list tbody tr").count()
+    assert page.locator("table.ea-list .ea-show").count() == rows == 15  # every event has its keyboard control
+    for figure in page.locator(".ea-figure").all():
+        assert figure.get_attribute("role") == "img" and len(figure.get_attribute("aria-label")) > 30
+
+
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_axe_finds_no_serious_or_critical_violation(warm_page, site_url, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = warm_page.page
+    page.goto(site_url + AXE_PAGES[name])
+    if name != "sources":
+        drawn(page)
+        page.locator("table.ea-list .ea-show").nth(2).click()  # with the detail panel open
+        page.locator(".ea-detail .ea-citations").first.wait_for()
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    by_impact = {}
+    for violation in violations:
+        by_impact.setdefault(violation["impact"], []).append(violation["id"])
+    print(f"axe {name}: {len(violations)} violations {by_impact}")
+    assert not by_impact.get("serious") and not by_impact.get("critical"), by_impact
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_layout_fits_the_screen_in_both_palettes(warm_page, site_url, width, scheme):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = warm_page.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_url + "about/")
+    page.evaluate("() => localStorage.clear()")  # mkdocs-material keeps the last palette; follow the system's
+    for name, path in [("home", ""), ("event", EVENT), ("narrative", NARRATIVE)]:
+        page.goto(site_url + path)
+        drawn(page)
+        assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+        page.locator("table.ea-list .ea-show").first.click()
+        page.locator(".ea-detail .ea-citations").first.wait_for()
+        assert no_horizontal_scroll(page), f"{name} at {width}px scrolls sideways"
+        for part in [".ea-toolbar", ".ea-timeline", ".ea-map", ".ea-detail"]:
+            box = page.locator(part).first.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (name, part)
+        timeline, chart, panel = (page.locator(p).first.bounding_box() for p in (".ea-timeline", ".ea-map", ".ea-detail"))
+        assert panel["y"] > timeline["y"] + timeline["height"] - 1  # below the full-width timeline
+        if width == 1280 and name == "home":
+            assert panel["x"] > chart["x"] + chart["width"] - 1 and chart["width"] > 500  # map and details side by side
+        else:  # a narrower column: stacked, each at full width
+            assert panel["y"] > chart["y"] + chart["height"] - 1 and panel["width"] > 0.9 * chart["width"]
+        page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
+    assert warm_page.errors == []
+
+
+def test_the_palette_toggle_switches_the_figures_to_the_dark_template(browser, site_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    page.goto(site_url)
+    drawn(page)
+    colours = "() => ['.ea-timeline', '.ea-map'].map(s => document.querySelector(s)._fullLayout.font.color)"
+    light = page.evaluate(colours)
+    marker = "() => document.querySelector('.ea-timeline').data[0].marker.color"
+    light_marker = page.evaluate(marker)
+    page.locator("label[for=__palette_1]").click()
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function(f"() => document.querySelector('.ea-timeline').data[0].marker.color !== '{light_marker}'")
+    dark = page.evaluate(colours)
+    assert dark != light and all(c != l for c, l in zip(dark, light))
+    assert page.evaluate("() => document.querySelector('.ea-map')._fullLayout.geo.landcolor") != "#eef0f3"
+    page.screenshot(path=str(SHOTS / "home-1280-toggled-dark.png"))
+    page.locator("label[for=__palette_0]").click()
+    page.wait_for_function(f"() => document.querySelector('.ea-timeline').data[0].marker.color === '{light_marker}'")
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def instant_site_url(tmp_path_factory):
+    """The default site built with a site_url naming where it is served: mkdocs-material's instant
+    navigation only takes over links found in sitemap.xml, resolved to that host and port."""
+    import functools
+    import http.server
+    import threading
+
+    from conftest import _QuietHandler, copy_project, run_mkdocs
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path_factory.getbasetemp())))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    project = copy_project(tmp_path_factory.mktemp("instant"))
+    with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
+        config.write(f"\nsite_url: {url}\n")
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(project / "site"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield url
+    server.shutdown()
+
+
+def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_url):
+    page = warm_page.page
+    site_url = instant_site_url
+    page.goto(site_url)
+    drawn(page)
+    page.evaluate("() => { window.__samePage = true; }")
+    page.locator("article a[href$='narratives/kursk/']").click()
+    page.wait_for_url("**/narratives/kursk/")
+    page.wait_for_function("() => document.querySelector('.ea-view[data-ready]') && document.querySelectorAll('table.ea-list tbody tr').length === 4")
+    drawn(page)
+    assert page.evaluate("() => window.__samePage === true")  # no full reload: mkdocs-material's instant navigation
+    assert page.evaluate("() => document.querySelector('.ea-timeline').data.reduce((n, t) => n + (t.customdata || []).length, 0)") == 4
+    assert page.locator(".ea-map .svg-container").count() == 1  # drawn once, not twice on top of itself
+    page.locator("table.ea-list .ea-show").first.click()
+    page.locator(".ea-detail .ea-citations").first.wait_for()
+    page.go_back()
+    page.go_back()
+    page.wait_for_function("() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody tr').length === 15")
+    drawn(page)
+    assert page.evaluate("() => window.__samePage === true")
+    assert warm_page.errors == [] and warm_page.outside_requests() == []
+
+
+def test_the_site_works_from_file_urls(browser, built_site):
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto((built_site / "index.html").as_uri())
+    drawn(page)
+    page.locator("table.ea-list .ea-show").nth(1).click()
+    page.locator(".ea-detail .ea-citations").first.wait_for()  # details load from file:// too
+    assert page.locator(".ea-map .geo .countries path").count() > 0
+    assert errors == []
+    context.close()

@@ -7,13 +7,12 @@ loading, and the sizes of the home page and an event page. Figures, never pass/f
 from __future__ import annotations
 
 import argparse
-import random
+import re
 import shutil
 import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -23,47 +22,51 @@ from .pipeline import prepare
 from .site_files import site_files
 
 REPO = Path(__file__).resolve().parent.parent
-CITIES = {"Pyongyang": (39.03, 125.75), "Wonsan": (39.15, 127.44), "Moscow": (55.75, 37.62), "Beijing": (39.91, 116.40), "Kursk": (51.73, 36.18), "Vladivostok": (43.11, 131.87), "Seoul": (37.57, 126.98), "Kyiv": (50.45, 30.52)}
-TAGS = ["diplomacy", "military", "economy", "transport", "treaty", "context"]
+VIEW_BLOCK = re.compile(r"```eventatlas\n.*?```", re.S)
+PLACE_NAMES = ["Pyongyang", "Wonsan", "Moscow", "Beijing", "Washington", "Kursk Oblast", "Ukraine"]  # all in places.yaml
+SYNTHETIC_TAGS = ["diplomacy", "military", "economy", "treaty", "transport", "tourism", "context"]
+SYNTHETIC_DATES = ["2024-{m:02d}-{d:02d}", "2024-{m:02d}", "2023~", "2025-{m:02d}-{d:02d}/2025-{m2:02d}-28", "2025-{m:02d}~"]
 
 
-def synthetic_events(count: int, seed: int = 7) -> dict:
-    """A valid events file of count events with a mix of date precisions, places and disputes."""
-    rng = random.Random(seed)
-    sources = [{"id": f"source-{i}", "title": f"Source {i}", "publisher": f"Outlet {i % 17}", "language": "en"} for i in range(max(5, count // 20))]
-    events = [_synthetic_event(i, rng, sources) for i in range(count)]
-    return {"sources": sources, "events": events}
+def synthetic_events(count: int) -> dict:
+    """A valid events file of count events over the default places, with dates of every kind and some disputes."""
+    sources = [{"id": f"source-{n}", "title": f"Article {n}", "publisher": f"Outlet {n}", "published": "2025-07-13", "language": "id"} for n in range(20)]
+    return {"sources": sources, "events": [_synthetic_event(n) for n in range(count)]}
 
 
-def _synthetic_event(i: int, rng: random.Random, sources: list[dict]) -> dict:
-    day = date(2022, 1, 1) + timedelta(days=rng.randrange(1400))
-    text = rng.choice([day.isoformat(), day.isoformat()[:7], day.isoformat()[:7] + "~", f"{day.isoformat()}/{(day + timedelta(days=3)).isoformat()}"])
-    citations = [{"source": sources[(i + k) % len(sources)]["id"], "quote": f"Quoted sentence {i}.{k} from the source."} for k in range(2)]
-    event = {"id": f"event-{i}", "title": f"Synthetic event number {i}", "date": text, "place": rng.choice(list(CITIES)), "actors": [f"Actor {i % 40}", f"Actor {(i * 7) % 40}"], "tags": [rng.choice(TAGS)], "status": rng.choice(["confirmed", "reported", "claimed"]), "summary": f"A summary of event {i}, with *Markdown* in it.", "citations": citations}
-    if i % 10 == 0:
-        event["disputes"] = [{"about": "How many", "versions": [{"claim": "Many", "citations": citations[:1]}, {"claim": "Few", "citations": citations[1:]}]}]
+def _synthetic_event(n: int) -> dict:
+    month = n % 12 + 1
+    event = {
+        "id": f"event-{n:05d}", "title": f"Synthetic event number {n} with a title of ordinary length",
+        "date": SYNTHETIC_DATES[n % len(SYNTHETIC_DATES)].format(m=month, d=n % 27 + 1, m2=min(12, month + 1)),
+        "place": PLACE_NAMES[n % len(PLACE_NAMES)], "actors": [f"Actor {n % 40}", f"Actor {(n * 7) % 40}"],
+        "tags": [SYNTHETIC_TAGS[n % len(SYNTHETIC_TAGS)]], "status": ["confirmed", "reported", "claimed"][n % 3],
+        "summary": "A summary of two ordinary sentences about what happened. " * 2,
+        "citations": [{"source": f"source-{n % 20}", "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa adanya."}],
+    }
+    if n % 10 == 0:
+        other = [{"source": f"source-{(n + 1) % 20}", "quote": "Versi lain dari sumber lain."}]
+        event["disputes"] = [{"about": "How many", "versions": [{"claim": "Many", "citations": [dict(c) for c in event["citations"]]}, {"claim": "Few", "citations": other}]}]
     return event
-
-
-def _places_yaml() -> dict:
-    return {"places": {name: {"lat": lat, "lon": lon, "precision": "city", "country": "XX", "origin": "bench"} for name, (lat, lon) in CITIES.items()}}
 
 
 def make_project(folder: Path, count: int) -> Path:
     """A copy of the site project whose data is a synthetic file of count events."""
     if folder.exists():
         shutil.rmtree(folder)
-    shutil.copytree(REPO / "docs", folder / "docs", ignore=shutil.ignore_patterns("narratives"))
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    (folder / "mkdocs.yml").write_text(_without_narratives(config), encoding="utf-8")
+    shutil.copytree(REPO / "docs", folder / "docs")
+    show_every_event(folder / "docs")
+    shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
     (folder / "events.yaml").write_text(yaml.safe_dump(synthetic_events(count), sort_keys=False, allow_unicode=True), encoding="utf-8")
-    (folder / "places.yaml").write_text(yaml.safe_dump(_places_yaml()), encoding="utf-8")
+    shutil.copy(REPO / "places.yaml", folder / "places.yaml")
     return folder
 
 
-def _without_narratives(config: str) -> str:
-    # narrative pages name tags and ids of the default data, which synthetic data does not have
-    return "\n".join(line for line in config.splitlines() if "narratives/" not in line) + "\n"
+def show_every_event(docs: Path) -> None:
+    """Make every eventatlas block in docs/ show all events: stories name tags other data lacks."""
+    for page in docs.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(VIEW_BLOCK.sub("```eventatlas\nshow: [timeline, map, list]\n```", text), encoding="utf-8")
 
 
 def measure(folder: Path) -> dict:

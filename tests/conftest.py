@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from eventatlas import bench
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = os.environ.get("EVENTATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -116,30 +118,7 @@ def watched_page(browser):
     context.close()
 
 
-PLACE_NAMES = ["Pyongyang", "Wonsan", "Moscow", "Beijing", "Washington", "Kursk Oblast", "Ukraine"]
-SYNTHETIC_TAGS = ["diplomacy", "military", "economy", "treaty", "transport", "tourism", "context"]
-SYNTHETIC_DATES = ["2024-{m:02d}-{d:02d}", "2024-{m:02d}", "2023~", "2025-{m:02d}-{d:02d}/2025-{m2:02d}-28", "2025-{m:02d}~"]
-
-
-def synthetic_events(count: int) -> dict:
-    """A valid events file with `count` events spread over the default places, dates of every kind."""
-    sources = [{"id": f"source-{n}", "title": f"Article {n}", "publisher": f"Outlet {n}", "published": "2025-07-13", "language": "id"} for n in range(20)]
-    events = []
-    for n in range(count):
-        month = n % 12 + 1
-        event = {
-            "id": f"event-{n:05d}", "title": f"Synthetic event number {n} with a title of ordinary length",
-            "date": SYNTHETIC_DATES[n % len(SYNTHETIC_DATES)].format(m=month, d=n % 27 + 1, m2=min(12, month + 1)),
-            "place": PLACE_NAMES[n % len(PLACE_NAMES)], "actors": [f"Actor {n % 40}", f"Actor {(n * 7) % 40}"],
-            "tags": [SYNTHETIC_TAGS[n % len(SYNTHETIC_TAGS)]], "status": ["confirmed", "reported", "claimed"][n % 3],
-            "summary": "A summary of two ordinary sentences about what happened. " * 2,
-            "citations": [{"source": f"source-{n % 20}", "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa adanya."}],
-        }
-        if n % 10 == 0:
-            quote = [{"source": f"source-{(n + 1) % 20}", "quote": "Versi lain dari sumber lain."}]
-            event["disputes"] = [{"about": "How many", "versions": [{"claim": "Many", "citations": [dict(c) for c in event["citations"]]}, {"claim": "Few", "citations": quote}]}]
-        events.append(event)
-    return {"sources": sources, "events": events}
+synthetic_events = bench.synthetic_events  # one generator for tests and `make bench`
 
 
 @pytest.fixture(scope="module")

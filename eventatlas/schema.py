@@ -16,13 +16,13 @@ from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_parti
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_ALLOWED_CONTROL = {"\n"}
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 
 
 def _clean_text(value: str) -> str:
     if not value.strip():
         raise ValueError("is empty; write some text")
-    bad = sorted({c for c in value if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROL})
+    bad = sorted(set(_CONTROL.findall(value)))
     if bad:
         names = ", ".join(f"U+{ord(c):04X}" for c in bad)
         raise ValueError(f"contains control characters ({names}); remove them (tabs included)")

@@ -14,7 +14,6 @@ from .errors import DataError, EventAtlasError
 from .geocode import USER_AGENT_HELP, nominatim_geocoder
 from .pipeline import prepare
 
-EVENTS_HELP = "The events file to read."
 PLACES_HELP = "The geocoding cache and overrides."
 
 

@@ -35,7 +35,6 @@ class Dataset:
     sources: tuple[Source, ...]
     events: tuple[Event, ...]
     warnings: tuple[Problem, ...]
-    event_lines: dict[str, int]
     place_lines: dict[str, int]
 
     def source(self, source_id: str) -> Source:
@@ -66,10 +65,9 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
     if errors:
         raise DataError(problems)
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
-    lines = {e.id: located.line_of(("events", i)) for i, e in events}
     place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, lines, place_lines)
+    return Dataset(path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines)
 
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:

@@ -39,13 +39,6 @@ SHOWABLE = ("timeline", "map", "list")
 NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
 
 
-@dataclass(frozen=True)
-class PageSet:
-    """What one build adds to the site: generated pages and data files by path."""
-
-    files: dict[str, str]
-
-
 def render(template: str, **values) -> str:
     """Render a template and drop blank lines, which would end Markdown's raw-HTML block."""
     html = _ENV.get_template(template).render(**values)

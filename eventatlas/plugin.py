@@ -47,7 +47,6 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.prepared: Optional[Prepared] = None
         self.final_site_dir: Optional[str] = None
         self.building_dir: Optional[str] = None
-        self.views_rendered = 0
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -111,7 +110,6 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         selected = spec.select(list(dataset.events))
         if not selected:
             raise PluginError(f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period")
-        self.views_rendered += 1
         return render_view(f"ea-view-{line}", selected, self.prepared.places, dataset, relative_root(page.file.src_uri), spec.show)
 
     def on_serve(self, server, *, config, builder):

@@ -103,8 +103,7 @@ def _place_table(events: list[Event], places: dict[str, ResolvedPlace]) -> dict[
 def _place_record(place: Optional[ResolvedPlace]) -> dict:
     if place is None:
         return {"name": "", "area": False, "note": "not placed"}
-    record = {"name": place.name, "lat": place.lat, "lon": place.lon, "area": is_area(place), "note": place_note(place)}
-    return record
+    return {"name": place.name, "lat": place.lat, "lon": place.lon, "area": is_area(place), "note": place_note(place)}
 
 
 def _event_record(event: Event, lane: int, row: float, actors: Names, tags: Names, place: int, sources: dict[str, int]) -> dict:

@@ -8,7 +8,6 @@ are escaped too, because the theme prints front matter without escaping it.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -20,7 +19,7 @@ import nh3
 import yaml
 from markupsafe import Markup
 
-from .atlas import STATUS_NOTES, focused_config, place_note, precision_note, published_label, view_config
+from .atlas import STATUS_NOTES, focused_config, place_note, plain_summary, precision_note, published_label, view_config
 from .figures import date_bounds, event_url, is_area
 from .geocode import ResolvedPlace
 from .load import Dataset
@@ -114,7 +113,7 @@ def render_event_page(event: Event, place: Optional[ResolvedPlace], dataset: Dat
     partial = len(listed) < len(dataset.events)
     caption = f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}" if partial else f"{_plural(len(listed), 'event')}, in date order"
     view = _view_html(f"ea-event-{event.id}", config, listed, places, dataset, root, (whole.timeline_alt, whole.map_alt), caption, partial)
-    parts = [front_matter(event.title, _plain_summary(event.summary)), render_event_facts(event, place), "", "## In context", "", view]
+    parts = [front_matter(event.title, plain_summary(event.summary)), render_event_facts(event, place), "", "## In context", "", view]
     parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
     if event.disputes:
         parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
@@ -150,10 +149,6 @@ def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
         for d in event.disputes
     ]
     return render("disputes.html", disputes=disputes)
-
-
-def _plain_summary(text: str) -> str:
-    return re.sub(r"[*_`\[\]]|\]\([^)]*\)", "", text)
 
 
 def list_rows(events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset) -> list[dict]:

@@ -26,7 +26,7 @@ geocode: $(STAMP)
 	$(PY) build_timeline.py geocode events.yaml
 
 bench: $(STAMP)
-	$(PY) -m eventatlas.bench
+	$(PY) -m tools.bench
 
 # Debian's chromium for the browser tests; installed only where apt-get may run (root).
 browser:

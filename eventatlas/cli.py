@@ -109,7 +109,7 @@ def _mkdocs_env() -> dict:
 @click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside EVENTS]")
 def new(events: Path, places: Optional[Path], tags, **fields) -> None:
     """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is invalid."""
-    from .append import append_event, fields_from_options
+    from .data.append import append_event, fields_from_options
 
     if not tags:
         tags = (click.prompt("Tag (the timeline lane, e.g. diplomacy)"),)
@@ -123,7 +123,7 @@ def new(events: Path, places: Optional[Path], tags, **fields) -> None:
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="The project folder.")
 def schema(only_check: bool, root: Path) -> None:
     """Regenerate the JSON Schemas for editors and the README's field reference from the schema declaration."""
-    from .reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema, replace_field_reference
+    from .data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema, replace_field_reference
     from .writefile import write_text_atomically
 
     readme = root / "README.md"

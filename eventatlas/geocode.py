@@ -18,7 +18,7 @@ from unidecode import unidecode
 
 from .errors import GeocodingError, Problem
 from .progress import progress
-from .schema import Event, Place
+from .data.schema import Event, Place
 from .writefile import write_yaml_atomically
 
 USER_AGENT_HELP = "Nominatim's usage policy asks for a user agent that identifies you, e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"

@@ -8,7 +8,7 @@ from typing import Optional
 
 from .errors import DataError, Problem
 from .geocode import GeocodeResult, OnlineGeocoder, ResolvedPlace, geocode_events, write_places
-from .load import Dataset, load_events, load_places
+from .data.load import Dataset, load_events, load_places
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .errors import EventAtlasError
-from .pages import relative_root, render_view
+from .site.pages import relative_root, render_view
 from .pipeline import Prepared, prepare, save_cache
-from .site_files import SCRIPTS, STYLES, site_files
-from .views import find_view_blocks, lines_before, parse_view_spec
+from .site.site_files import SCRIPTS, STYLES, site_files
+from .site.views import find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
 
 log = logging.getLogger("mkdocs.plugins.eventatlas")

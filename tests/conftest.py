@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from eventatlas import bench
+from tools import synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -118,7 +118,7 @@ def watched_page(browser):
     context.close()
 
 
-synthetic_events = bench.synthetic_events  # one generator for tests and `make bench`
+synthetic_events = synthetic.synthetic_events  # one generator for tests and `make bench`
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from eventatlas.cli import main
-from eventatlas.reference import SCHEMA_PATH, field_reference, json_schema, undocumented_fields
+from eventatlas.data.reference import SCHEMA_PATH, field_reference, json_schema, undocumented_fields
 
 REPO = Path(__file__).resolve().parent.parent
 

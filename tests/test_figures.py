@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from eventatlas.dates import parse_event_date
-from eventatlas.figures import (
+from eventatlas.data.dates import parse_event_date
+from eventatlas.site.figures import (
     date_bounds,
     MAP_MARKS,
     TIMELINE_MARKS,
@@ -20,7 +20,7 @@ from eventatlas.figures import (
     timeline_range,
 )
 from eventatlas.geocode import ResolvedPlace
-from eventatlas.schema import Event
+from eventatlas.data.schema import Event
 
 
 def event(event_id: str, when: str, tag: str = "diplomacy") -> Event:

@@ -10,9 +10,9 @@ from geopy.extra.rate_limiter import RateLimiter
 
 from eventatlas import geocode as geo
 from eventatlas.errors import GeocodingError
-from eventatlas.load import load_events, load_places
+from eventatlas.data.load import load_events, load_places
 from eventatlas.pipeline import prepare
-from eventatlas.schema import Place
+from eventatlas.data.schema import Place
 
 REAL = {"Pyongyang": (39.03, 125.75), "Wonsan": (39.15, 127.44), "Beijing": (39.91, 116.40), "Kursk": (51.73, 36.19)}
 

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eventatlas.dates import DateSyntaxError, parse_event_date
+from eventatlas.data.dates import DateSyntaxError, parse_event_date
 from eventatlas.errors import DataError
-from eventatlas.load import load_events
-from eventatlas.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_file, parse_yaml_text
+from eventatlas.data.load import load_events
+from eventatlas.data.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_file, parse_yaml_text
 
 BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)

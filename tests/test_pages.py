@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from conftest import synthetic_events
-from eventatlas.atlas import build_atlas, plain_summary
+from eventatlas.site.atlas import build_atlas, plain_summary
 from eventatlas.pipeline import prepare
-from eventatlas.site_files import ASSET_DIR, SCRIPTS, site_files
+from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import copy_project, run_mkdocs
 from eventatlas.errors import BuildError
-from eventatlas.load import load_events
-from eventatlas.views import find_view_blocks, lines_before, parse_view_spec
+from eventatlas.data.load import load_events
+from eventatlas.site.views import find_view_blocks, lines_before, parse_view_spec
 
 REPO = Path(__file__).resolve().parent.parent
 

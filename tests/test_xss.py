@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import copy_project, run_mkdocs, serve_directory
-from eventatlas.bench import show_every_event
+from tools.synthetic import show_every_event
 
 PAYLOADS = [
     "<script>window.__pwned=1</script>",

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Optional
 
-from .geocode import ResolvedPlace
-from .schema import Event
+from ..geocode import ResolvedPlace
+from ..data.schema import Event
 
 SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)

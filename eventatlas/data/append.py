@@ -15,9 +15,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from unidecode import unidecode
 
-from .errors import DataError, Problem
-from .pipeline import Prepared, prepare
-from .writefile import write_text_atomically
+from ..errors import DataError, Problem
+from ..pipeline import Prepared, prepare
+from ..writefile import write_text_atomically
 
 FIELD_ORDER = ["id", "title", "date", "date_source", "date_note", "place", "lat", "lon", "actors", "tags", "status", "summary", "citations"]
 

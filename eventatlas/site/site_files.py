@@ -19,12 +19,12 @@ import plotly.io as pio
 
 from .atlas import build_atlas, event_detail
 from .figures import event_url
-from .geocode import ResolvedPlace
-from .load import Dataset
+from ..geocode import ResolvedPlace
+from ..data.load import Dataset
 from .pages import json_for_html, overview, render_event_page, render_sources_page
-from .progress import progress
-from .reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
-from .schema import Event
+from ..progress import progress
+from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
+from ..data.schema import Event
 
 ASSET_DIR = "assets/eventatlas"
 OWN_SCRIPTS = ["eventatlas-state.js", "eventatlas-figures.js", "eventatlas-ui.js", "eventatlas.js"]  # in load order
@@ -62,7 +62,7 @@ def schema_files() -> dict[str, SiteFile]:
 
 
 def asset_files() -> dict[str, SiteFile]:
-    own = resources.files("eventatlas") / "assets"
+    own = resources.files("eventatlas.site") / "assets"
     topojson = (own / "world_50m.json").read_text(encoding="utf-8")
     files = {
         f"{ASSET_DIR}/plotly.min.js": SiteFile(copy_from=Path(plotly.__file__).parent / "package_data" / "plotly.min.js"),

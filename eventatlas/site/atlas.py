@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .dates import parse_partial_date
+from ..data.dates import parse_partial_date
 from .figures import (
     MAP_MARKS,
     TIMELINE_MARKS,
@@ -31,9 +31,9 @@ from .figures import (
     timeline_mark,
     timeline_range,
 )
-from .geocode import ResolvedPlace
-from .load import Dataset
-from .schema import Citation, Event, Source
+from ..geocode import ResolvedPlace
+from ..data.load import Dataset
+from ..data.schema import Citation, Event, Source
 
 ATLAS_VERSION = 1
 STATUSES = ("confirmed", "reported", "claimed")

@@ -21,12 +21,12 @@ from markupsafe import Markup
 
 from .atlas import STATUS_NOTES, focused_config, place_note, plain_summary, precision_note, published_label, view_config
 from .figures import date_bounds, event_url, is_area
-from .geocode import ResolvedPlace
-from .load import Dataset
-from .schema import Citation, Event
+from ..geocode import ResolvedPlace
+from ..data.load import Dataset
+from ..data.schema import Citation, Event
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("eventatlas", "templates"),
+    loader=jinja2.PackageLoader("eventatlas.site", "templates"),
     autoescape=True,
     trim_blocks=True,
     lstrip_blocks=True,

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .dates import DateSyntaxError, EventDate, parse_partial_date
-from .errors import BuildError
-from .schema import Event
+from ..data.dates import DateSyntaxError, EventDate, parse_partial_date
+from ..errors import BuildError
+from ..data.schema import Event
 
 FENCE = re.compile(r"^(?P<fence>```+|~~~+)[ \t]*eventatlas[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
 SHOWABLE = ("timeline", "map", "list")

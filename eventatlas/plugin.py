@@ -13,7 +13,6 @@ import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -22,8 +21,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .errors import EventAtlasError
-from .site.pages import relative_root, render_view
 from .pipeline import Prepared, prepare, save_cache
+from .site.pages import relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, site_files
 from .site.views import find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
@@ -44,9 +43,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
-        self.prepared: Optional[Prepared] = None
-        self.final_site_dir: Optional[str] = None
-        self.building_dir: Optional[str] = None
+        self.prepared: Prepared | None = None
+        self.final_site_dir: str | None = None
+        self.building_dir: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -70,7 +69,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         for warning in prepared.warnings:
             log.info(str(warning))
         for name in prepared.newly_cached:
-            log.info(f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to {self.places_path.name}")
+            log.info(
+                f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to {self.places_path.name}"
+            )
         return prepared
 
     def _build_into_temporary_folder(self, config) -> None:
@@ -85,9 +86,13 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         config.site_dir = self.building_dir
 
     def on_files(self, files: Files, *, config) -> Files:
-        for path, site_file in sorted(site_files(self.prepared.dataset, self.prepared.places).items()):
+        for path, site_file in sorted(
+            site_files(self.prepared.dataset, self.prepared.places).items()
+        ):
             if files.get_file_from_path(path) is not None:
-                raise PluginError(f"eventatlas: docs/{path} would hide a generated page or asset; rename or remove it")
+                raise PluginError(
+                    f"eventatlas: docs/{path} would hide a generated page or asset; rename or remove it"
+                )
             if site_file.copy_from is not None:
                 files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
             else:
@@ -98,7 +103,11 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         first_line = lines_before(markdown, page.file.content_string)
         for match, line in reversed(find_view_blocks(markdown)):
             where = f"{Path(config.docs_dir).name}/{page.file.src_uri}:{first_line + line}"
-            markdown = markdown[: match.start()] + self._view_html(match, where, line, page) + markdown[match.end():]
+            markdown = (
+                markdown[: match.start()]
+                + self._view_html(match, where, line, page)
+                + markdown[match.end() :]
+            )
         return markdown
 
     def _view_html(self, match, where: str, line: int, page) -> str:
@@ -109,8 +118,17 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             raise PluginError(str(error)) from None
         selected = spec.select(list(dataset.events))
         if not selected:
-            raise PluginError(f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period")
-        return render_view(f"ea-view-{line}", selected, self.prepared.places, dataset, relative_root(page.file.src_uri), spec.show)
+            raise PluginError(
+                f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period"
+            )
+        return render_view(
+            f"ea-view-{line}",
+            selected,
+            self.prepared.places,
+            dataset,
+            relative_root(page.file.src_uri),
+            spec.show,
+        )
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.events_path))

@@ -31,7 +31,9 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 def write_yaml_atomically(path: Path, data: Any, header: str = "") -> None:
     """Dump data as block-style UTF-8 YAML (keys in the given order) and write it atomically."""
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    body = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
     write_text_atomically(path, header + body)
 
 

@@ -47,7 +47,11 @@ def copy_project(target: Path, events: Path | None = None, places: Path | None =
 def run_mkdocs(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *args],
-        cwd=project, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
     )
 
 
@@ -85,7 +89,9 @@ def browser():
     """Debian's chromium driven by Playwright; never a browser Playwright downloads itself."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("EVENTATLAS_REQUIRE_BROWSER"):
-            pytest.fail(f"chromium is required (EVENTATLAS_REQUIRE_BROWSER is set) but {CHROMIUM} is missing")
+            pytest.fail(
+                f"chromium is required (EVENTATLAS_REQUIRE_BROWSER is set) but {CHROMIUM} is missing"
+            )
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
@@ -104,10 +110,17 @@ class PageWatch:
         self.errors: list[str] = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
 
     def outside_requests(self) -> list[str]:
-        return [url for url in self.requests if not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))]
+        return [
+            url
+            for url in self.requests
+            if not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))
+        ]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project, run_mkdocs
 
 pytestmark = pytest.mark.slow
@@ -53,7 +52,10 @@ def test_killed_builds_leave_old_or_new_never_a_mix(tmp_path):
     started = time.perf_counter()
     assert run_mkdocs(new).returncode == 0
     duration = time.perf_counter() - started
-    states = {"site": {digest(old / "site"), digest(new / "site")}, "cache": {(old / "places.yaml").read_bytes(), (new / "places.yaml").read_bytes()}}
+    states = {
+        "site": {digest(old / "site"), digest(new / "site")},
+        "cache": {(old / "places.yaml").read_bytes(), (new / "places.yaml").read_bytes()},
+    }
     assert len(states["site"]) == 2 and len(states["cache"]) == 2
 
     seen = []
@@ -62,14 +64,28 @@ def test_killed_builds_leave_old_or_new_never_a_mix(tmp_path):
         shutil.copytree(old, work)
         _with_new_event(work)
         delay = duration * (0.15 + 0.95 * point / KILL_POINTS)
-        process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict"],
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
         site, cache = digest(work / "site"), (work / "places.yaml").read_bytes()
-        assert site in states["site"], f"killed after {delay:.2f}s: the site is neither the old nor the new one"
-        assert cache in states["cache"], f"killed after {delay:.2f}s: places.yaml is neither the old nor the new one"
-        seen.append(("new" if site == digest(new / "site") else "old", "new" if cache == (new / "places.yaml").read_bytes() else "old"))
+        assert site in states["site"], (
+            f"killed after {delay:.2f}s: the site is neither the old nor the new one"
+        )
+        assert cache in states["cache"], (
+            f"killed after {delay:.2f}s: places.yaml is neither the old nor the new one"
+        )
+        seen.append(
+            (
+                "new" if site == digest(new / "site") else "old",
+                "new" if cache == (new / "places.yaml").read_bytes() else "old",
+            )
+        )
         # a site newer than its cache is fine (the next build saves the cache); a cache newer than the site is not
         assert seen[-1] != ("old", "new")
         assert run_mkdocs(work).returncode == 0  # the next build recovers and tidies up

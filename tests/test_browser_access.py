@@ -22,7 +22,9 @@ def drawn(page) -> None:
 
 
 def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    return page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def test_without_javascript_an_event_page_lists_every_event_with_working_links(browser, site_url):
@@ -32,7 +34,11 @@ def test_without_javascript_an_event_page_lists_every_event_with_working_links(b
     rows = page.locator("table.ea-list tbody tr")
     assert rows.count() == 15
     first = rows.first
-    assert first.locator("time").inner_text() and first.locator("td").nth(2).inner_text() and first.locator("td").nth(3).inner_text()
+    assert (
+        first.locator("time").inner_text()
+        and first.locator("td").nth(2).inner_text()
+        and first.locator("td").nth(3).inner_text()
+    )
     assert page.locator(".ea-figure-fallback").count() == 2
     assert page.locator(".ea-toolbar").is_hidden() and page.locator(".ea-legend").first.is_hidden()
     first.locator("a").click()
@@ -66,9 +72,13 @@ def test_every_event_can_be_reached_and_opened_with_the_keyboard(warm_page, site
     page.wait_for_url("**/events/**")
     assert page.locator(".ea-event").count() == 1
     rows = page.locator("table.ea-list tbody tr").count()
-    assert page.locator("table.ea-list .ea-show").count() == rows == 15  # every event has its keyboard control
+    assert (
+        page.locator("table.ea-list .ea-show").count() == rows == 15
+    )  # every event has its keyboard control
     for figure in page.locator(".ea-figure").all():
-        assert figure.get_attribute("role") == "img" and len(figure.get_attribute("aria-label")) > 30
+        assert (
+            figure.get_attribute("role") == "img" and len(figure.get_attribute("aria-label")) > 30
+        )
 
 
 @pytest.mark.parametrize("name", AXE_PAGES)
@@ -102,23 +112,34 @@ def test_layout_fits_the_screen_in_both_palettes(warm_page, site_url, width, sch
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
     page.goto(site_url + "about/")
-    page.evaluate("() => localStorage.clear()")  # mkdocs-material keeps the last palette; follow the system's
+    page.evaluate(
+        "() => localStorage.clear()"
+    )  # mkdocs-material keeps the last palette; follow the system's
     for name, path in [("home", ""), ("event", EVENT), ("narrative", NARRATIVE)]:
         page.goto(site_url + path)
         drawn(page)
-        assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
+        assert page.evaluate("() => document.body.getAttribute('data-md-color-scheme')") == (
+            "slate" if scheme == "dark" else "default"
+        )
         page.locator("table.ea-list .ea-show").first.click()
         page.locator(".ea-detail .ea-citations").first.wait_for()
         assert no_horizontal_scroll(page), f"{name} at {width}px scrolls sideways"
         for part in [".ea-toolbar", ".ea-timeline", ".ea-map", ".ea-detail"]:
             box = page.locator(part).first.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (name, part)
-        timeline, chart, panel = (page.locator(p).first.bounding_box() for p in (".ea-timeline", ".ea-map", ".ea-detail"))
+        timeline, chart, panel = (
+            page.locator(p).first.bounding_box() for p in (".ea-timeline", ".ea-map", ".ea-detail")
+        )
         assert panel["y"] > timeline["y"] + timeline["height"] - 1  # below the full-width timeline
         if width == 1280 and name == "home":
-            assert panel["x"] > chart["x"] + chart["width"] - 1 and chart["width"] > 500  # map and details side by side
+            assert (
+                panel["x"] > chart["x"] + chart["width"] - 1 and chart["width"] > 500
+            )  # map and details side by side
         else:  # a narrower column: stacked, each at full width
-            assert panel["y"] > chart["y"] + chart["height"] - 1 and panel["width"] > 0.9 * chart["width"]
+            assert (
+                panel["y"] > chart["y"] + chart["height"] - 1
+                and panel["width"] > 0.9 * chart["width"]
+            )
         page.screenshot(path=str(SHOTS / f"{name}-{width}-{scheme}.png"), full_page=True)
     page.emulate_media(color_scheme="light")
     assert warm_page.errors == []
@@ -135,13 +156,20 @@ def test_the_palette_toggle_switches_the_figures_to_the_dark_template(browser, s
     light_marker = page.evaluate(marker)
     page.locator("label[for=__palette_1]").click()
     page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
-    page.wait_for_function(f"() => document.querySelector('.ea-timeline').data[0].marker.color !== '{light_marker}'")
+    page.wait_for_function(
+        f"() => document.querySelector('.ea-timeline').data[0].marker.color !== '{light_marker}'"
+    )
     dark = page.evaluate(colours)
     assert dark != light and all(c != l for c, l in zip(dark, light))
-    assert page.evaluate("() => document.querySelector('.ea-map')._fullLayout.geo.landcolor") != "#eef0f3"
+    assert (
+        page.evaluate("() => document.querySelector('.ea-map')._fullLayout.geo.landcolor")
+        != "#eef0f3"
+    )
     page.screenshot(path=str(SHOTS / "home-1280-toggled-dark.png"))
     page.locator("label[for=__palette_0]").click()
-    page.wait_for_function(f"() => document.querySelector('.ea-timeline').data[0].marker.color === '{light_marker}'")
+    page.wait_for_function(
+        f"() => document.querySelector('.ea-timeline').data[0].marker.color === '{light_marker}'"
+    )
     context.close()
 
 
@@ -155,7 +183,10 @@ def instant_site_url(tmp_path_factory):
 
     from conftest import _QuietHandler, copy_project, run_mkdocs
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path_factory.getbasetemp())))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0),
+        functools.partial(_QuietHandler, directory=str(tmp_path_factory.getbasetemp())),
+    )
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     project = copy_project(tmp_path_factory.mktemp("instant"))
     with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
@@ -176,16 +207,29 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.evaluate("() => { window.__samePage = true; }")
     page.locator("article a[href$='narratives/kursk/']").click()
     page.wait_for_url("**/narratives/kursk/")
-    page.wait_for_function("() => document.querySelector('.ea-view[data-ready]') && document.querySelectorAll('table.ea-list tbody tr').length === 4")
+    page.wait_for_function(
+        "() => document.querySelector('.ea-view[data-ready]') && document.querySelectorAll('table.ea-list tbody tr').length === 4"
+    )
     drawn(page)
-    assert page.evaluate("() => window.__samePage === true")  # no full reload: mkdocs-material's instant navigation
-    assert page.evaluate("() => document.querySelector('.ea-timeline').data.reduce((n, t) => n + (t.customdata || []).length, 0)") == 4
-    assert page.locator(".ea-map .svg-container").count() == 1  # drawn once, not twice on top of itself
+    assert page.evaluate(
+        "() => window.__samePage === true"
+    )  # no full reload: mkdocs-material's instant navigation
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.ea-timeline').data.reduce((n, t) => n + (t.customdata || []).length, 0)"
+        )
+        == 4
+    )
+    assert (
+        page.locator(".ea-map .svg-container").count() == 1
+    )  # drawn once, not twice on top of itself
     page.locator("table.ea-list .ea-show").first.click()
     page.locator(".ea-detail .ea-citations").first.wait_for()
     page.go_back()
     page.go_back()
-    page.wait_for_function("() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody tr').length === 15")
+    page.wait_for_function(
+        "() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody tr').length === 15"
+    )
     drawn(page)
     assert page.evaluate("() => window.__samePage === true")
     assert warm_page.errors == [] and warm_page.outside_requests() == []

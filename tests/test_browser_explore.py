@@ -53,7 +53,11 @@ def drawn_places(page, atlas) -> list[str]:
 
 
 def listed_ids(page) -> list[str]:
-    return sorted(page.eval_on_selector_all("table.ea-list tbody tr[data-event]", "rows => rows.map(r => r.dataset.event)"))
+    return sorted(
+        page.eval_on_selector_all(
+            "table.ea-list tbody tr[data-event]", "rows => rows.map(r => r.dataset.event)"
+        )
+    )
 
 
 def selected(page, kind: str) -> dict:
@@ -70,7 +74,9 @@ def click_timeline_event(page, events, event_id: str) -> None:
     scatter = [t for t in traces(page, "timeline") if t["type"] == "scatter"]
     trace_number = next(n for n, t in enumerate(scatter) if index in t["items"])
     point = scatter[trace_number]["items"].index(index)
-    page.locator(".ea-timeline .scatterlayer .trace").nth(trace_number).locator(".point").nth(point).click(force=True)
+    page.locator(".ea-timeline .scatterlayer .trace").nth(trace_number).locator(".point").nth(
+        point
+    ).click(force=True)
 
 
 def click_map_place(page, atlas, name: str) -> None:
@@ -78,12 +84,17 @@ def click_map_place(page, atlas, name: str) -> None:
     geo = [t for t in traces(page, "map")]
     trace_number = next(n for n, t in enumerate(geo) if place in t["items"])
     point = geo[trace_number]["items"].index(place)
-    page.locator(".ea-map .scattergeo.trace").nth(trace_number).locator("path.point").nth(point).click(force=True)
+    page.locator(".ea-map .scattergeo.trace").nth(trace_number).locator("path.point").nth(
+        point
+    ).click(force=True)
 
 
 # ---- linked views ----
 
-def test_selecting_a_timeline_event_opens_its_details_and_rings_it_on_the_map(site_url, warm_page, atlas, events):
+
+def test_selecting_a_timeline_event_opens_its_details_and_rings_it_on_the_map(
+    site_url, warm_page, atlas, events
+):
     page = warm_page.page
     open_view(page, site_url)
     click_timeline_event(page, events, LAVROV_KIM)
@@ -91,20 +102,35 @@ def test_selecting_a_timeline_event_opens_its_details_and_rings_it_on_the_map(si
     panel.locator(".ea-citations").first.wait_for()
     assert panel.locator("h3").inner_text() == "Lavrov meets Kim Jong Un"
     text = panel.inner_text()
-    for expected in ["12 July 2025", "(to the day)", "Wonsan", "Sergey Lavrov", "confirmed", "Metrotvnews.com", "13 July 2025",
-                     "Pertemuan dengan Kim Jong Un merupakan bagian", "Where the sources disagree", "In Pyongyang (Metrotvnews.com)"]:
+    for expected in [
+        "12 July 2025",
+        "(to the day)",
+        "Wonsan",
+        "Sergey Lavrov",
+        "confirmed",
+        "Metrotvnews.com",
+        "13 July 2025",
+        "Pertemuan dengan Kim Jong Un merupakan bagian",
+        "Where the sources disagree",
+        "In Pyongyang (Metrotvnews.com)",
+    ]:
         assert expected in text, expected
     assert panel.locator(".ea-dispute > ul > li").count() == 3
     assert panel.locator(".ea-detail-link a").get_attribute("href") == f"events/{LAVROV_KIM}/"
     wonsan = next(p for p in atlas["places"] if p["name"] == "Wonsan")
     assert selected(page, "map")["lat"] == [wonsan["lat"]]
     assert selected(page, "timeline")["x"] == ["2025-07-12"]
-    assert page.locator(f'table.ea-list tr[data-event="{LAVROV_KIM}"]').get_attribute("aria-current") == "true"
+    assert (
+        page.locator(f'table.ea-list tr[data-event="{LAVROV_KIM}"]').get_attribute("aria-current")
+        == "true"
+    )
     assert query(page)["event"] == LAVROV_KIM
     assert warm_page.errors == []
 
 
-def test_selecting_a_map_marker_shared_by_several_events_lists_them(site_url, warm_page, atlas, events):
+def test_selecting_a_map_marker_shared_by_several_events_lists_them(
+    site_url, warm_page, atlas, events
+):
     page = warm_page.page
     open_view(page, site_url)
     click_map_place(page, atlas, "Pyongyang")
@@ -114,14 +140,21 @@ def test_selecting_a_map_marker_shared_by_several_events_lists_them(site_url, wa
     group = panel.locator(".ea-place-group", has=page.locator("h4", has_text="Pyongyang"))
     assert group.locator("li").count() == len(at_pyongyang) == 5
     # Wonsan's marker overlaps Pyongyang's at this scale: the panel lists its events too, so none is out of reach
-    assert panel.locator(".ea-place-group").count() == 2 and panel.locator(".ea-place-events li").count() == 8
+    assert (
+        panel.locator(".ea-place-group").count() == 2
+        and panel.locator(".ea-place-events li").count() == 8
+    )
     assert query(page)["at"] in ("Pyongyang", "Wonsan")
     assert len(selected(page, "timeline")["x"]) == 8  # every event there is ringed on the timeline
     group.locator("button").first.click()
     panel.locator(".ea-citations").first.wait_for()
     assert panel.locator("h3").inner_text() == at_pyongyang[0]["title"]
-    click_map_place(page, atlas, "Beijing")  # a place with one event, far from others, opens that event at once
-    page.wait_for_function("() => document.querySelector('.ea-detail h3').textContent.includes('Beijing')")
+    click_map_place(
+        page, atlas, "Beijing"
+    )  # a place with one event, far from others, opens that event at once
+    page.wait_for_function(
+        "() => document.querySelector('.ea-detail h3').textContent.includes('Beijing')"
+    )
     assert warm_page.errors == []
 
 
@@ -129,18 +162,27 @@ def test_an_event_page_shows_the_views_focused_on_its_event(site_url, warm_page,
     page = warm_page.page
     open_view(page, site_url + f"events/{LAVROV_KIM}/")
     assert selected(page, "timeline")["x"] == ["2025-07-12"]
-    start, end = (date.fromisoformat(d[:10]) for d in page.evaluate("() => document.querySelector('.ea-timeline')._fullLayout.xaxis.range"))
+    start, end = (
+        date.fromisoformat(d[:10])
+        for d in page.evaluate(
+            "() => document.querySelector('.ea-timeline')._fullLayout.xaxis.range"
+        )
+    )
     assert abs((start + (end - start) / 2 - date(2025, 7, 12)).days) <= 1
     lon = page.evaluate("() => document.querySelector('.ea-map')._fullLayout.geo.lonaxis.range")
     assert abs((lon[0] + lon[1]) / 2 - 127.44) < 1
     assert len(selected(page, "map")["lat"]) == 1
     assert page.locator(".ea-detail").is_hidden()  # the page itself holds the details
     assert "event" not in query(page)
-    assert page.locator(f'table.ea-list tr[data-event="{LAVROV_KIM}"]').get_attribute("aria-current") == "true"
+    assert (
+        page.locator(f'table.ea-list tr[data-event="{LAVROV_KIM}"]').get_attribute("aria-current")
+        == "true"
+    )
     assert warm_page.errors == []
 
 
 # ---- filters and the address ----
+
 
 def expected_ids(events, atlas, actor=None, tag=None, start=None, status=None) -> list[str]:
     chosen = []
@@ -161,28 +203,51 @@ def choose(page, name: str, label: str) -> None:
     page.locator(f".ea-filters select[name={name}]").select_option(label=label)
 
 
-def test_filters_combine_and_update_timeline_map_list_and_counts_together(site_url, warm_page, atlas, events):
+def test_filters_combine_and_update_timeline_map_list_and_counts_together(
+    site_url, warm_page, atlas, events
+):
     page = warm_page.page
     open_view(page, site_url)
-    kim = next(o for o in page.locator(".ea-filters select[name=actor] option").all_inner_texts() if o.startswith("Kim Jong Un"))
+    kim = next(
+        o
+        for o in page.locator(".ea-filters select[name=actor] option").all_inner_texts()
+        if o.startswith("Kim Jong Un")
+    )
     choose(page, "actor", kim)
-    diplomacy = next(o for o in page.locator(".ea-filters select[name=tag] option").all_inner_texts() if o.startswith("diplomacy"))
+    diplomacy = next(
+        o
+        for o in page.locator(".ea-filters select[name=tag] option").all_inner_texts()
+        if o.startswith("diplomacy")
+    )
     choose(page, "tag", diplomacy)
     want = expected_ids(events, atlas, actor="Kim Jong Un", tag="diplomacy")
     assert len(want) == 5
     assert drawn_ids(page, events) == listed_ids(page) == want
     places = {atlas["places"][e["place"]]["name"] for e in events if e["id"] in want}
     assert drawn_places(page, atlas) == sorted(places)
-    assert page.locator(".ea-count").inner_text() == f"Showing {len(want)} of 15 events at {len(places)} places."
+    assert (
+        page.locator(".ea-count").inner_text()
+        == f"Showing {len(want)} of 15 events at {len(places)} places."
+    )
     page.locator(".ea-filters input[name=from]").fill("2025-01-01")
     page.locator(".ea-filters input[name=from]").dispatch_event("change")
     want = expected_ids(events, atlas, actor="Kim Jong Un", tag="diplomacy", start="2025-01-01")
     assert drawn_ids(page, events) == listed_ids(page) == want and len(want) == 3
-    choose(page, "status", next(o for o in page.locator(".ea-filters select[name=status] option").all_inner_texts() if o.startswith("claimed")))
+    choose(
+        page,
+        "status",
+        next(
+            o
+            for o in page.locator(".ea-filters select[name=status] option").all_inner_texts()
+            if o.startswith("claimed")
+        ),
+    )
     assert drawn_ids(page, events) == listed_ids(page) == []
     assert "No event matches these filters" in page.locator(".ea-count").inner_text()
     assert "No event matches these filters" in page.locator("table.ea-list tbody").inner_text()
-    assert page.evaluate("() => document.querySelector('.ea-timeline')._fullLayout.annotations[0].text").startswith("No event matches")
+    assert page.evaluate(
+        "() => document.querySelector('.ea-timeline')._fullLayout.annotations[0].text"
+    ).startswith("No event matches")
     page.get_by_role("button", name="Clear filters").click()
     assert len(listed_ids(page)) == 15
     assert warm_page.errors == []
@@ -191,31 +256,55 @@ def test_filters_combine_and_update_timeline_map_list_and_counts_together(site_u
 def test_status_is_shown_and_filterable(site_url, warm_page, events, atlas):
     page = warm_page.page
     open_view(page, site_url + "?status=claimed")
-    assert listed_ids(page) == expected_ids(events, atlas, status="claimed") == ["trump-patriot-deal-with-nato"]
+    assert (
+        listed_ids(page)
+        == expected_ids(events, atlas, status="claimed")
+        == ["trump-patriot-deal-with-nato"]
+    )
     assert page.locator("table.ea-list .ea-status-claimed").inner_text() == "claimed"
 
 
-def test_the_view_state_lives_in_the_address_and_back_and_forward_work(site_url, warm_page, browser, events):
+def test_the_view_state_lives_in_the_address_and_back_and_forward_work(
+    site_url, warm_page, browser, events
+):
     page = warm_page.page
     open_view(page, site_url)
-    choose(page, "tag", next(o for o in page.locator(".ea-filters select[name=tag] option").all_inner_texts() if o.startswith("military")))
+    choose(
+        page,
+        "tag",
+        next(
+            o
+            for o in page.locator(".ea-filters select[name=tag] option").all_inner_texts()
+            if o.startswith("military")
+        ),
+    )
     with_filter = page.url
     page.locator("table.ea-list .ea-show").first.click()
     with_event = page.url
     page.get_by_role("button", name="Zoom in").click()
     shared = page.url
     state = query(page)
-    assert state["tag"] == "military" and state["event"] == events[0]["id"] and ".." in state["zoom"]
+    assert (
+        state["tag"] == "military" and state["event"] == events[0]["id"] and ".." in state["zoom"]
+    )
 
     other = browser.new_context(viewport={"width": 1280, "height": 900})
     copy = other.new_page()
     open_view(copy, shared)
     copy.locator(".ea-detail .ea-citations").first.wait_for()
-    assert copy.locator(".ea-filters select[name=tag]").input_value() == page.locator(".ea-filters select[name=tag]").input_value()
+    assert (
+        copy.locator(".ea-filters select[name=tag]").input_value()
+        == page.locator(".ea-filters select[name=tag]").input_value()
+    )
     assert listed_ids(copy) == listed_ids(page)
     assert copy.locator(".ea-detail h3").inner_text() == page.locator(".ea-detail h3").inner_text()
     zoom = state["zoom"].split("..")
-    assert [d[:10] for d in copy.evaluate("() => document.querySelector('.ea-timeline')._fullLayout.xaxis.range")] == zoom
+    assert [
+        d[:10]
+        for d in copy.evaluate(
+            "() => document.querySelector('.ea-timeline')._fullLayout.xaxis.range"
+        )
+    ] == zoom
     other.close()
 
     page.go_back()
@@ -232,9 +321,17 @@ def test_the_view_state_lives_in_the_address_and_back_and_forward_work(site_url,
 
 def test_a_malformed_parameter_is_ignored_and_the_rest_is_kept(site_url, warm_page, events, atlas):
     page = warm_page.page
-    open_view(page, site_url + "?actor=Nobody&tag=diplomacy&from=2024-13-45&to=2025-06&event=no-such-event&zoom=2025-01-01..2024-01-01&disputed=yes")
+    open_view(
+        page,
+        site_url
+        + "?actor=Nobody&tag=diplomacy&from=2024-13-45&to=2025-06&event=no-such-event&zoom=2025-01-01..2024-01-01&disputed=yes",
+    )
     assert query(page) == {"tag": "diplomacy", "to": "2025-06-30"}
-    want = [e["id"] for e in events if atlas["tags"].index("diplomacy") in e["tags"] and e["start"] <= "2025-06-30"]
+    want = [
+        e["id"]
+        for e in events
+        if atlas["tags"].index("diplomacy") in e["tags"] and e["start"] <= "2025-06-30"
+    ]
     assert listed_ids(page) == sorted(want) and len(want) == 2
     assert page.locator(".ea-filters select[name=actor]").input_value() == ""
     assert page.locator(".ea-detail").is_hidden()
@@ -259,25 +356,41 @@ def test_dragging_a_date_range_zooms_and_is_kept_in_the_address(site_url, warm_p
 
 # ---- honest dates, places, disputes ----
 
+
 def test_each_precision_is_drawn_as_it_is_and_explained(site_url, warm_page, atlas, events):
     page = warm_page.page
     open_view(page, site_url)
     drawn = {t["meta"]: t for t in traces(page, "timeline")}
     marks = {e["id"]: e["mark"] for e in events}
-    assert marks[LAVROV_KIM] == "day" and marks["north-korea-acknowledges-troop-deployment"] == "span"
-    assert marks["lavrov-meets-choe-son-hui"] == "range" and marks["north-korean-troops-deployed-to-russia"] == "span-approx"
+    assert (
+        marks[LAVROV_KIM] == "day" and marks["north-korea-acknowledges-troop-deployment"] == "span"
+    )
+    assert (
+        marks["lavrov-meets-choe-son-hui"] == "range"
+        and marks["north-korean-troops-deployed-to-russia"] == "span-approx"
+    )
     assert marks["wonsan-resort-opens"] == "span-approx"
     for key in ("day", "day-approx"):
         assert drawn[key]["type"] == "scatter"
     for key in ("span", "range", "span-approx"):
         assert drawn[key]["type"] == "bar"
-    assert drawn["span-approx"]["pattern"] == "/" and drawn["span-approx"]["opacity"] < drawn["range"]["opacity"]
+    assert (
+        drawn["span-approx"]["pattern"] == "/"
+        and drawn["span-approx"]["opacity"] < drawn["range"]["opacity"]
+    )
     assert drawn["day-approx"]["symbol"] == "circle-open"
     for event_id, mark in marks.items():
         index = next(i for i, e in enumerate(events) if e["id"] == event_id)
         assert index in drawn[mark]["items"]
     legend = page.locator(".ea-pane-timeline .ea-legend").inner_text()
-    for words in ["a known day", "approximate day (hollow)", "month or year", "range", "hatched", "disagree"]:
+    for words in [
+        "a known day",
+        "approximate day (hollow)",
+        "month or year",
+        "range",
+        "hatched",
+        "disagree",
+    ]:
         assert words in legend
 
 
@@ -285,13 +398,25 @@ def test_a_region_or_country_is_drawn_as_an_area_not_a_city(site_url, warm_page,
     page = warm_page.page
     open_view(page, site_url)
     by_mark = {t["meta"]: t for t in traces(page, "map")}
-    areas = sorted(atlas["places"][p]["name"] for key in ("area", "area-disputed") for p in by_mark[key]["items"])
+    areas = sorted(
+        atlas["places"][p]["name"]
+        for key in ("area", "area-disputed")
+        for p in by_mark[key]["items"]
+    )
     assert areas == ["Kursk Oblast", "Ukraine"]
     assert by_mark["area"]["symbol"] == "square-open" and by_mark["point"]["symbol"] == "circle"
     assert "region or country" in page.locator(".ea-pane-map .ea-legend").inner_text()
-    assert page.locator('table.ea-list tr[data-event="north-korea-pledges-workers-for-kursk"] td').nth(2).inner_text() == "Kursk Oblast (area)"
+    assert (
+        page.locator('table.ea-list tr[data-event="north-korea-pledges-workers-for-kursk"] td')
+        .nth(2)
+        .inner_text()
+        == "Kursk Oblast (area)"
+    )
     page.locator('tr[data-event="north-korea-pledges-workers-for-kursk"] .ea-show').click()
-    assert "region: the point marks the area, not an exact spot" in page.locator(".ea-detail").inner_text()
+    assert (
+        "region: the point marks the area, not an exact spot"
+        in page.locator(".ea-detail").inner_text()
+    )
 
 
 def test_disputed_events_are_marked_on_timeline_map_and_list(site_url, warm_page, atlas, events):
@@ -302,26 +427,42 @@ def test_disputed_events_are_marked_on_timeline_map_and_list(site_url, warm_page
     flags = next(t for t in traces(page, "timeline") if t["meta"] == "sources disagree")
     assert flags["count"] == 2
     by_mark = {t["meta"]: t for t in traces(page, "map")}
-    marked = sorted(atlas["places"][p]["name"] for key in ("point-disputed", "area-disputed") for p in by_mark[key]["items"])
+    marked = sorted(
+        atlas["places"][p]["name"]
+        for key in ("point-disputed", "area-disputed")
+        for p in by_mark[key]["items"]
+    )
     assert marked == ["Kursk Oblast", "Wonsan"]
-    badges = page.eval_on_selector_all("table.ea-list tr:has(.ea-disputed)", "rows => rows.map(r => r.dataset.event)")
+    badges = page.eval_on_selector_all(
+        "table.ea-list tr:has(.ea-disputed)", "rows => rows.map(r => r.dataset.event)"
+    )
     assert sorted(badges) == sorted(disputed)
     page.locator('tr[data-event="north-korean-troops-deployed-to-russia"] .ea-show').click()
     versions = page.locator(".ea-detail .ea-dispute > ul > li")
     versions.first.wait_for()
     assert versions.count() == 3
-    assert "Nomor Satu Kaltim" in versions.nth(2).inner_text() and "About 11,000" in versions.nth(0).inner_text()
+    assert (
+        "Nomor Satu Kaltim" in versions.nth(2).inner_text()
+        and "About 11,000" in versions.nth(0).inner_text()
+    )
 
 
 # ---- narratives ----
 
-@pytest.mark.parametrize("path, count", [("narratives/kursk/", 4), ("narratives/diplomacy-2024-2025/", 7)])
-def test_a_narrative_page_shows_only_its_events_among_its_prose(site_url, warm_page, events, path, count):
+
+@pytest.mark.parametrize(
+    "path, count", [("narratives/kursk/", 4), ("narratives/diplomacy-2024-2025/", 7)]
+)
+def test_a_narrative_page_shows_only_its_events_among_its_prose(
+    site_url, warm_page, events, path, count
+):
     page = warm_page.page
     open_view(page, site_url + path)
     assert len(drawn_ids(page, events)) == len(listed_ids(page)) == count
     assert page.locator(".ea-count").inner_text().startswith(f"Showing {count} of {count} events")
-    assert page.locator("article h2:not(.ea-figure-title)").count() >= 2  # the prose around the view
+    assert (
+        page.locator("article h2:not(.ea-figure-title)").count() >= 2
+    )  # the prose around the view
     if "kursk" in path:
         assert "north-korea-pledges-workers-for-kursk" in listed_ids(page)
     assert warm_page.errors == [] and warm_page.outside_requests() == []

@@ -11,7 +11,6 @@ from pathlib import Path
 import plotly
 import pytest
 import yaml
-
 from conftest import copy_project, run_mkdocs
 
 pytestmark = pytest.mark.slow
@@ -24,7 +23,14 @@ def _events(repo: Path) -> list[dict]:
 def test_every_page_is_built(built_site, repo):
     for event in _events(repo):
         assert (built_site / "events" / event["id"] / "index.html").exists(), event["id"]
-    for page in ["index.html", "sources/index.html", "about/index.html", "data/events.json", "data/events.csv", "data/events.geojson"]:
+    for page in [
+        "index.html",
+        "sources/index.html",
+        "about/index.html",
+        "data/events.json",
+        "data/events.csv",
+        "data/events.geojson",
+    ]:
         assert (built_site / page).exists(), page
 
 
@@ -69,7 +75,11 @@ def test_exports_hold_every_event(built_site, repo):
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_two_builds_in_different_folders_are_byte_identical(built_site, tmp_path):
@@ -83,7 +93,9 @@ def test_source_date_epoch_is_honoured(tmp_path):
     project = copy_project(tmp_path / "p")
     assert run_mkdocs(project, env={"SOURCE_DATE_EPOCH": "1700000000"}).returncode == 0
     gzip_header = (project / "site/sitemap.xml.gz").read_bytes()[:8]
-    assert int.from_bytes(gzip_header[4:8], "little") == 1699920000  # the build day, at midnight UTC
+    assert (
+        int.from_bytes(gzip_header[4:8], "little") == 1699920000
+    )  # the build day, at midnight UTC
 
 
 def test_bad_data_fails_cleanly_and_keeps_the_last_good_site(tmp_path, repo):
@@ -92,11 +104,17 @@ def test_bad_data_fails_cleanly_and_keeps_the_last_good_site(tmp_path, repo):
     before = _tree_digest(project / "site")
     places_before = (project / "places.yaml").read_bytes()
     events = project / "events.yaml"
-    events.write_text(events.read_text(encoding="utf-8").replace('date: "2024-06-19"', 'date: "2024-06-31"', 1), encoding="utf-8")
+    events.write_text(
+        events.read_text(encoding="utf-8").replace('date: "2024-06-19"', 'date: "2024-06-31"', 1),
+        encoding="utf-8",
+    )
     result = run_mkdocs(project)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert re.search(r"events\.yaml:\d+: event '[a-z0-9-]+': field 'date': '2024-06-31' is not a real date", result.stderr)
+    assert re.search(
+        r"events\.yaml:\d+: event '[a-z0-9-]+': field 'date': '2024-06-31' is not a real date",
+        result.stderr,
+    )
     assert _tree_digest(project / "site") == before
     assert (project / "places.yaml").read_bytes() == places_before
     assert [p.name for p in project.iterdir() if p.name.startswith(".site")] == []
@@ -105,7 +123,9 @@ def test_bad_data_fails_cleanly_and_keeps_the_last_good_site(tmp_path, repo):
 def test_an_unknown_directive_name_fails_naming_page_and_line(tmp_path):
     project = copy_project(tmp_path / "p")
     page = project / "docs" / "story.md"
-    page.write_text("# Story\n\nText.\n\n```eventatlas\ntags: [no-such-tag]\n```\n", encoding="utf-8")
+    page.write_text(
+        "# Story\n\nText.\n\n```eventatlas\ntags: [no-such-tag]\n```\n", encoding="utf-8"
+    )
     result = run_mkdocs(project)
     assert result.returncode == 1
     assert "story.md:5" in result.stderr and "no-such-tag" in result.stderr

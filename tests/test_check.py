@@ -22,19 +22,43 @@ EXPECTED = {
     "tab_indent": (18, "", "YAML syntax error"),
     "missing_title": (15, "event 'meeting-in-wonsan': field 'title'", "is missing; expected"),
     "unknown_field": (17, "event 'meeting-in-wonsan': field 'sumary'", "did you mean 'summary'?"),
-    "duplicate_id": (33, "event 'meeting-in-wonsan': field 'id'", "already used by the event on line 15"),
-    "impossible_date": (17, "event 'meeting-in-wonsan': field 'date'", "'2025-02-30' is not a real date"),
-    "bad_date_syntax": (17, "event 'meeting-in-wonsan': field 'date'", "use YYYY, YYYY-MM or YYYY-MM-DD"),
+    "duplicate_id": (
+        33,
+        "event 'meeting-in-wonsan': field 'id'",
+        "already used by the event on line 15",
+    ),
+    "impossible_date": (
+        17,
+        "event 'meeting-in-wonsan': field 'date'",
+        "'2025-02-30' is not a real date",
+    ),
+    "bad_date_syntax": (
+        17,
+        "event 'meeting-in-wonsan': field 'date'",
+        "use YYYY, YYYY-MM or YYYY-MM-DD",
+    ),
     "date_as_number": (17, "event 'meeting-in-wonsan': field 'date'", "as text in quotes"),
-    "unknown_source": (24, "event 'meeting-in-wonsan': field 'citations[1].source'", "'paper-c' is not a source id (did you mean"),
+    "unknown_source": (
+        24,
+        "event 'meeting-in-wonsan': field 'citations[1].source'",
+        "'paper-c' is not a source id (did you mean",
+    ),
     "javascript_url": (13, "source 'paper-b': field 'url'", "is not an http(s) address"),
-    "unresolvable_place": (47, "event 'summit-in-beijing': field 'place'", "did you mean 'Pyongyang'"),
+    "unresolvable_place": (
+        47,
+        "event 'summit-in-beijing': field 'place'",
+        "did you mean 'Pyongyang'",
+    ),
     "editor_date_without_note": (45, "event 'summit-in-beijing': field 'date_note'", "is missing"),
     "text_for_list": (19, "event 'meeting-in-wonsan': field 'actors'", "expected a list"),
     "list_for_text": (34, "event 'troops-in-kursk': field 'title'", "expected text, got a list"),
     "empty_title": (34, "event 'troops-in-kursk': field 'title'", "is empty"),
     "blank_title": (34, "event 'troops-in-kursk': field 'title'", "is empty"),
-    "control_character": (34, "event 'troops-in-kursk': field 'title'", "control characters (U+0007)"),
+    "control_character": (
+        34,
+        "event 'troops-in-kursk': field 'title'",
+        "control characters (U+0007)",
+    ),
     "tab_in_value": (34, "event 'troops-in-kursk': field 'title'", "control characters (U+0009)"),
     "yes_no_status": (21, "event 'meeting-in-wonsan': field 'status'", "put the value in quotes"),
     "duplicate_key": (19, "", "the key 'place' appears twice"),
@@ -59,7 +83,11 @@ def test_mistake_gets_one_located_line(name):
     line, subject, words = EXPECTED[name]
     result = run_check(INVALID / f"{name}.yaml")
     assert result.exit_code == 1
-    errors = [l for l in result.stderr.splitlines() if "warning:" not in l and not l.endswith("problem(s) found")]
+    errors = [
+        l
+        for l in result.stderr.splitlines()
+        if "warning:" not in l and not l.endswith("problem(s) found")
+    ]
     assert len(errors) >= 1
     match = LINE_FORMAT.match(errors[0])
     assert match, errors[0]
@@ -83,8 +111,15 @@ def test_unused_source_is_a_warning_not_an_error():
 
 
 def test_several_mistakes_are_reported_together(tmp_path):
-    text = (DATA / "valid.yaml").read_text().replace('date: "2025-07-12"', 'date: "2025-13-01"').replace("titl", "titl")
-    text = text.replace('place: "Beijing"', 'place: "Nowhere At All"').replace("status: confirmed", "status: sure")
+    text = (
+        (DATA / "valid.yaml")
+        .read_text()
+        .replace('date: "2025-07-12"', 'date: "2025-13-01"')
+        .replace("titl", "titl")
+    )
+    text = text.replace('place: "Beijing"', 'place: "Nowhere At All"').replace(
+        "status: confirmed", "status: sure"
+    )
     (tmp_path / "places.yaml").write_text((DATA / "places.yaml").read_text())
     (tmp_path / "events.yaml").write_text(text)
     result = run_check(tmp_path / "events.yaml")
@@ -94,7 +129,16 @@ def test_several_mistakes_are_reported_together(tmp_path):
 
 
 def test_check_as_a_process_exits_1_without_traceback(repo):
-    result = subprocess.run([sys.executable, str(repo / "build_timeline.py"), "check", str(INVALID / "unknown_field.yaml")], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(repo / "build_timeline.py"),
+            "check",
+            str(INVALID / "unknown_field.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "did you mean 'summary'?" in result.stderr
@@ -107,6 +151,11 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 
 def test_default_events_file_is_valid(repo):
-    result = subprocess.run([sys.executable, str(repo / "build_timeline.py"), "check", "events.yaml"], cwd=repo, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(repo / "build_timeline.py"), "check", "events.yaml"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr

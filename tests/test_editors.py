@@ -38,7 +38,9 @@ def test_schema_check_fails_when_the_schema_file_is_stale(tmp_path):
 
 
 def test_events_file_points_editors_at_the_schema():
-    assert (REPO / "events.yaml").read_text(encoding="utf-8").splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_PATH}"
+    assert (REPO / "events.yaml").read_text(encoding="utf-8").splitlines()[
+        0
+    ] == f"# yaml-language-server: $schema={SCHEMA_PATH}"
 
 
 def test_default_data_satisfies_the_json_schema_editors_see():
@@ -55,18 +57,48 @@ def test_pre_commit_hook_runs_check_on_events_files():
     mine = next(h for h in local if h["id"] == "eventatlas-check")
     assert hook["entry"].endswith("check") and mine["entry"].endswith("check")
     assert hook["files"] == mine["files"]
-    assert subprocess.run([sys.executable, str(REPO / "build_timeline.py"), "check", "events.yaml", "events.yaml"], cwd=REPO).returncode == 0
+    assert (
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "build_timeline.py"),
+                "check",
+                "events.yaml",
+                "events.yaml",
+            ],
+            cwd=REPO,
+        ).returncode
+        == 0
+    )
 
 
 def _copy_data(tmp_path: Path) -> Path:
     events = tmp_path / "events.yaml"
     events.write_text((REPO / "events.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "places.yaml").write_text((REPO / "places.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "places.yaml").write_text(
+        (REPO / "places.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return events
 
 
-NEW_EVENT = ["--title", "A test event", "--date", "2025-08", "--place", "Moscow", "--tag", "diplomacy", "--actor", "Sergey Lavrov",
-             "--summary", "Something happened.", "--source", "metrotv-2025-07-13", "--quote", "Kalimat."]
+NEW_EVENT = [
+    "--title",
+    "A test event",
+    "--date",
+    "2025-08",
+    "--place",
+    "Moscow",
+    "--tag",
+    "diplomacy",
+    "--actor",
+    "Sergey Lavrov",
+    "--summary",
+    "Something happened.",
+    "--source",
+    "metrotv-2025-07-13",
+    "--quote",
+    "Kalimat.",
+]
 
 
 def test_new_appends_and_keeps_comments_and_layout(tmp_path):
@@ -77,12 +109,29 @@ def test_new_appends_and_keeps_comments_and_layout(tmp_path):
     after = events.read_text(encoding="utf-8")
     assert after.startswith(before)
     added = yaml.safe_load(after)["events"][-1]
-    assert added["id"] == "a-test-event" and added["date"] == "2025-08" and added["tags"] == ["diplomacy"]
+    assert (
+        added["id"] == "a-test-event"
+        and added["date"] == "2025-08"
+        and added["tags"] == ["diplomacy"]
+    )
 
 
 def test_new_asks_for_what_is_not_given(tmp_path):
     events = _copy_data(tmp_path)
-    answers = "\n".join(["Asked event", "2025-08-02", "Beijing", "Summary.", "metrotv-2025-07-13", "Kalimat.", "diplomacy"]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "Asked event",
+                "2025-08-02",
+                "Beijing",
+                "Summary.",
+                "metrotv-2025-07-13",
+                "Kalimat.",
+                "diplomacy",
+            ]
+        )
+        + "\n"
+    )
     result = CliRunner().invoke(main, ["new", str(events)], input=answers)
     assert result.exit_code == 0, result.output
     assert yaml.safe_load(events.read_text(encoding="utf-8"))["events"][-1]["place"] == "Beijing"

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 
 from eventatlas.data.dates import parse_event_date
+from eventatlas.data.schema import Event
+from eventatlas.geocode import ResolvedPlace
 from eventatlas.site.figures import (
-    date_bounds,
     MAP_MARKS,
     TIMELINE_MARKS,
+    date_bounds,
     focused_map_view,
     focused_timeline_range,
     is_area,
@@ -19,31 +21,50 @@ from eventatlas.site.figures import (
     timeline_mark,
     timeline_range,
 )
-from eventatlas.geocode import ResolvedPlace
-from eventatlas.data.schema import Event
 
 
 def event(event_id: str, when: str, tag: str = "diplomacy") -> Event:
-    return Event(id=event_id, title=event_id, date=parse_event_date(when), place="Pyongyang", tags=[tag], summary="s", citations=[{"source": "s", "quote": "q"}])
+    return Event(
+        id=event_id,
+        title=event_id,
+        date=parse_event_date(when),
+        place="Pyongyang",
+        tags=[tag],
+        summary="s",
+        citations=[{"source": "s", "quote": "q"}],
+    )
 
 
 def place(lat: float, lon: float, precision: str = "city") -> ResolvedPlace:
     return ResolvedPlace("P", lat, lon, precision, None, "test")
 
 
-@pytest.mark.parametrize("when, mark", [
-    ("2025-07-12", "day"), ("2025-07-12~", "day-approx"), ("2025-07", "span"), ("2024", "span"),
-    ("2025-07-11/2025-07-12", "range"), ("2024~", "span-approx"), ("2024-10/2024-12~", "span-approx"),
-])
+@pytest.mark.parametrize(
+    "when, mark",
+    [
+        ("2025-07-12", "day"),
+        ("2025-07-12~", "day-approx"),
+        ("2025-07", "span"),
+        ("2024", "span"),
+        ("2025-07-11/2025-07-12", "range"),
+        ("2024~", "span-approx"),
+        ("2024-10/2024-12~", "span-approx"),
+    ],
+)
 def test_each_precision_has_its_own_mark(when, mark):
     assert timeline_mark(event("e", when)) == mark
     assert mark in TIMELINE_MARKS
 
 
 def test_points_are_points_and_spans_are_bars_with_approximate_ones_visibly_different():
-    assert TIMELINE_MARKS["day"]["kind"] == "point" and TIMELINE_MARKS["day-approx"]["symbol"].endswith("-open")
+    assert TIMELINE_MARKS["day"]["kind"] == "point" and TIMELINE_MARKS["day-approx"][
+        "symbol"
+    ].endswith("-open")
     assert {TIMELINE_MARKS[k]["kind"] for k in ("span", "range", "span-approx")} == {"bar"}
-    assert TIMELINE_MARKS["span-approx"]["pattern"] and TIMELINE_MARKS["span-approx"]["opacity"] < TIMELINE_MARKS["range"]["opacity"]
+    assert (
+        TIMELINE_MARKS["span-approx"]["pattern"]
+        and TIMELINE_MARKS["span-approx"]["opacity"] < TIMELINE_MARKS["range"]["opacity"]
+    )
 
 
 def test_regions_and_countries_are_areas_with_their_own_marker():
@@ -54,7 +75,12 @@ def test_regions_and_countries_are_areas_with_their_own_marker():
 
 
 def test_events_on_the_same_day_in_one_lane_are_kept_apart():
-    events = [event("a", "2024-06-19"), event("b", "2024-06-19"), event("c", "2024-06-19", "treaty"), event("d", "2025-06-01")]
+    events = [
+        event("a", "2024-06-19"),
+        event("b", "2024-06-19"),
+        event("c", "2024-06-19", "treaty"),
+        event("d", "2025-06-01"),
+    ]
     offsets = lane_offsets(events)
     assert offsets["a"] != offsets["b"]
     assert offsets["c"] == 0 and offsets["d"] == 0
@@ -68,7 +94,9 @@ def test_many_overlapping_events_stay_within_their_lane():
 
 def test_focused_timeline_is_centred_on_the_event():
     events = [event("a", "2022-02-24"), event("b", "2024-06-19"), event("c", "2025-09-03")]
-    start, end = (date.fromisoformat(d) for d in focused_timeline_range(date_bounds(events), events[1]))
+    start, end = (
+        date.fromisoformat(d) for d in focused_timeline_range(date_bounds(events), events[1])
+    )
     assert start + (end - start) / 2 == date(2024, 6, 19)
     whole = [date.fromisoformat(d) for d in timeline_range(events)]
     assert end - start < whole[1] - whole[0]

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eventatlas.data.dates import DateSyntaxError, parse_event_date
-from eventatlas.errors import DataError
 from eventatlas.data.load import load_events
 from eventatlas.data.yamlfile import MAX_DEPTH, MAX_FILE_BYTES, load_yaml_file, parse_yaml_text
+from eventatlas.errors import DataError
 
 BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
@@ -62,14 +62,17 @@ def test_deep_nesting_is_refused(tmp_path):
     assert elapsed < 1 and peak < 5_000_000
 
 
-@pytest.mark.parametrize("text, words", [
-    ("a: !!python/object/apply:os.system [echo]\n", "YAML tags"),
-    ("a: !custom 1\n", "YAML tags"),
-    ("a: 1\na: 2\n", "appears twice"),
-    ("a: 1\n---\nb: 2\n", "several YAML documents"),
-    ("? [a, b]\n: 1\n", "mapping key must be plain text"),
-    ("a: b: c\n", "YAML syntax error"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("a: !!python/object/apply:os.system [echo]\n", "YAML tags"),
+        ("a: !custom 1\n", "YAML tags"),
+        ("a: 1\na: 2\n", "appears twice"),
+        ("a: 1\n---\nb: 2\n", "several YAML documents"),
+        ("? [a, b]\n: 1\n", "mapping key must be plain text"),
+        ("a: b: c\n", "YAML syntax error"),
+    ],
+)
 def test_refusals_name_the_line(text, words):
     with pytest.raises(DataError) as caught:
         parse_yaml_text(text, "f.yaml")
@@ -85,7 +88,9 @@ def test_non_utf8_file_is_refused_with_its_line(tmp_path):
 
 
 def test_lines_are_remembered_for_every_value():
-    located = parse_yaml_text("events:\n  - id: a\n    date: 2025-07-12\n    tags:\n      - x\n", "f.yaml")
+    located = parse_yaml_text(
+        "events:\n  - id: a\n    date: 2025-07-12\n    tags:\n      - x\n", "f.yaml"
+    )
     assert located.lines[("events", 0, "date")] == 3
     assert located.lines[("events", 0, "tags", 0)] == 5
     assert located.data["events"][0]["date"] == "2025-07-12"  # timestamps stay text
@@ -93,9 +98,12 @@ def test_lines_are_remembered_for_every_value():
 
 # --- property tests -------------------------------------------------------------------------
 
+
 @given(st.dates(), st.sampled_from(["day", "month", "year"]), st.booleans())
 def test_every_well_formed_date_parses_and_keeps_its_precision(day, precision, approximate):
-    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[precision] + ("~" if approximate else "")
+    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[
+        precision
+    ] + ("~" if approximate else "")
     parsed = parse_event_date(text)
     assert parsed.precision == precision and parsed.approximate == approximate
     assert parsed.start <= day <= parsed.end if precision != "day" else parsed.start == day
@@ -128,12 +136,54 @@ def test_any_text_loads_or_raises_the_projects_error(text):
         assert all(str(p).startswith("f.yaml") for p in error.problems)
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20), st.sampled_from(["2025-07-12", "2024~", "https://x.org", "javascript:x", "NO"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(["id", "title", "date", "place", "tags", "citations", "source", "quote", "summary", "url", "x", 1, True]), inner, max_size=6)), max_leaves=25)
-documents = st.fixed_dictionaries({"sources": st.lists(values, max_size=3), "events": st.lists(values, max_size=3)}) | values
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(["2025-07-12", "2024~", "https://x.org", "javascript:x", "NO"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "title",
+                    "date",
+                    "place",
+                    "tags",
+                    "citations",
+                    "source",
+                    "quote",
+                    "summary",
+                    "url",
+                    "x",
+                    1,
+                    True,
+                ]
+            ),
+            inner,
+            max_size=6,
+        ),
+    ),
+    max_leaves=25,
+)
+documents = (
+    st.fixed_dictionaries(
+        {"sources": st.lists(values, max_size=3), "events": st.lists(values, max_size=3)}
+    )
+    | values
+)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(documents)
 def test_any_structure_validates_or_raises_the_projects_error(tmp_path, document):
     path = tmp_path / "events.yaml"
@@ -144,23 +194,59 @@ def test_any_structure_validates_or_raises_the_projects_error(tmp_path, document
         assert error.problems
 
 
-BAD_URLS = ["JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)", "java\tscript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-            "vbscript:msgbox(1)", "&#106;avascript:alert(1)", "//evil.example/x", "ftp://example.org/x", "https://exa mple.org", "http://\u200bexample.org"]
+BAD_URLS = [
+    "JaVaScRiPt:alert(1)",
+    "java&#x09;script:alert(1)",
+    "java\tscript:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "&#106;avascript:alert(1)",
+    "//evil.example/x",
+    "ftp://example.org/x",
+    "https://exa mple.org",
+    "http://\u200bexample.org",
+]
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_only_plain_http_links_are_accepted(tmp_path, url):
     path = tmp_path / "events.yaml"
-    path.write_text(yaml.safe_dump({"sources": [{"id": "s", "title": "t", "publisher": "p", "language": "en", "url": url}], "events": []}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {"id": "s", "title": "t", "publisher": "p", "language": "en", "url": url}
+                ],
+                "events": [],
+            }
+        )
+    )
     with pytest.raises(DataError) as caught:
         load_events(path)
     line = str(caught.value).splitlines()[0]
     assert re.match(r".*events\.yaml:\d+: source 's': field 'url': ", line), line
 
 
-@pytest.mark.parametrize("url", ["https://example.org/a?b=c&d=e", "https://example.org/?a=1&not=2&copy=3", "http://example.org"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a?b=c&d=e",
+        "https://example.org/?a=1&not=2&copy=3",
+        "http://example.org",
+    ],
+)
 def test_http_links_are_accepted(tmp_path, url):
     path = tmp_path / "events.yaml"
-    path.write_text(yaml.safe_dump({"sources": [{"id": "s", "title": "t", "publisher": "p", "language": "en", "url": url}], "events": []}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {"id": "s", "title": "t", "publisher": "p", "language": "en", "url": url}
+                ],
+                "events": [],
+            }
+        )
+    )
     dataset = load_events(path)
     assert dataset.sources[0].url == url

@@ -10,6 +10,12 @@ def test_readme_names_every_module(repo):
     section = readme.split("## How it is built", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"`([\w/]+\.py)`", section))
     package = repo / "eventatlas"
-    modules = {str(path.relative_to(package)) for path in package.rglob("*.py") if path.name != "__init__.py"}
+    modules = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "__init__.py"
+    }
     assert modules - named == set(), "modules missing from the README's table"
-    assert named - modules - {"synthetic.py", "bench.py"} == set(), "the table names modules that do not exist"
+    assert named - modules - {"synthetic.py", "bench.py"} == set(), (
+        "the table names modules that do not exist"
+    )

@@ -9,17 +9,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import synthetic_events
-from eventatlas.site.atlas import build_atlas, plain_summary
+
 from eventatlas.pipeline import prepare
+from eventatlas.site.atlas import build_atlas, plain_summary
 from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def prepared_from(tmp_path: Path, data: dict):
-    (tmp_path / "events.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "events.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
     return prepare(tmp_path / "events.yaml", REPO / "places.yaml", write_cache=False)
 
 
@@ -65,7 +67,9 @@ def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand
     assert large_page < 30_000 and large_page < 3 * small_page
     atlas = len(large[f"{ASSET_DIR}/atlas.js"].content.encode())
     assert atlas < 400 * 1000  # compact records: well under half a kilobyte an event
-    print(f"event page: {small_page} B (15 events), {large_page} B (1,000 events); atlas.js for 1,000 events: {atlas} B")
+    print(
+        f"event page: {small_page} B (15 events), {large_page} B (1,000 events); atlas.js for 1,000 events: {atlas} B"
+    )
 
 
 def test_event_pages_list_their_neighbours_without_javascript(thousand):
@@ -86,7 +90,9 @@ def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path):
     detail = files[f"{ASSET_DIR}/detail/event-00000.js"].content
     assert "<" not in detail and "&" not in detail
     restored = json.loads(atlas.split(" = ", 1)[1].rstrip(";\n"))
-    assert next(e for e in restored["events"] if e["id"] == "event-00000")["title"].startswith("</script>")  # kept as text; the script escapes it for Plotly
+    assert next(e for e in restored["events"] if e["id"] == "event-00000")["title"].startswith(
+        "</script>"
+    )  # kept as text; the script escapes it for Plotly
 
 
 def test_the_same_input_gives_the_same_bytes(default):
@@ -103,10 +109,15 @@ def test_every_script_is_served_and_loaded_in_order(default):
 
 
 def test_summaries_lose_markdown_marks_but_keep_link_text():
-    assert plain_summary("See *this* [article](https://example.org) and `code`.") == "See this article and code."
+    assert (
+        plain_summary("See *this* [article](https://example.org) and `code`.")
+        == "See this article and code."
+    )
 
 
 def test_own_scripts_never_assign_markup():
     for path in (REPO / "eventatlas" / "assets").glob("eventatlas*.js"):
         source = path.read_text(encoding="utf-8")
-        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", source), path.name
+        assert not re.search(
+            r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", source
+        ), path.name

@@ -10,7 +10,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import copy_project
 
 pytestmark = pytest.mark.slow
@@ -44,13 +43,21 @@ def test_serve_rebuilds_on_save_and_survives_a_mistake(tmp_path):
     port = _free_port()
     log = open(tmp_path / "serve.log", "w+")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=log, stderr=subprocess.STDOUT, env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}/sources/"
     events = project / "events.yaml"
     original = events.read_text(encoding="utf-8")
     try:
         assert _wait_for(lambda: "Kompas TV" in _page(url)), (tmp_path / "serve.log").read_text()
-        events.write_text(original.replace('date: "2024-06-19"', 'date: "2024-06-31"', 1), encoding="utf-8")
+        events.write_text(
+            original.replace('date: "2024-06-19"', 'date: "2024-06-31"', 1), encoding="utf-8"
+        )
         assert _wait_for(lambda: "is not a real date" in (tmp_path / "serve.log").read_text())
         assert server.poll() is None
         events.write_text(original.replace("Kompas TV", "Kompas TV (edited)"), encoding="utf-8")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_project, run_mkdocs
-from eventatlas.errors import BuildError
+
 from eventatlas.data.load import load_events
+from eventatlas.errors import BuildError
 from eventatlas.site.views import find_view_blocks, lines_before, parse_view_spec
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,23 +33,30 @@ def test_keys_narrow_and_values_widen(events):
 def test_a_period_keeps_events_that_overlap_it(events):
     spec = parse_view_spec("from: 2024\nto: 2024-06", events, "p.md:1")
     selected = ids(spec, events)
-    assert "north-korean-troops-deployed-to-russia" in selected  # 'about 2024' overlaps the first half of 2024
+    assert (
+        "north-korean-troops-deployed-to-russia" in selected
+    )  # 'about 2024' overlaps the first half of 2024
     assert "putin-state-visit-pyongyang" in selected
     assert "russia-invades-ukraine" not in selected and "lavrov-meets-kim-jong-un" not in selected
 
 
 def test_status_selects(events):
-    assert ids(parse_view_spec("status: claimed", events, "p.md:1"), events) == {"trump-patriot-deal-with-nato"}
+    assert ids(parse_view_spec("status: claimed", events, "p.md:1"), events) == {
+        "trump-patriot-deal-with-nato"
+    }
 
 
-@pytest.mark.parametrize("body, words", [
-    ("tags: [no-such-tag]", ["p.md:7", "no-such-tag"]),
-    ("ids: [nope]", ["p.md:7", "'nope'"]),
-    ("colour: red", ["p.md:7", "unknown key", "colour"]),
-    ("from: 2024-13", ["p.md:7", "from"]),
-    ("show: [chart]", ["p.md:7", "chart"]),
-    ("- just a list", ["p.md:7", "key: value"]),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("tags: [no-such-tag]", ["p.md:7", "no-such-tag"]),
+        ("ids: [nope]", ["p.md:7", "'nope'"]),
+        ("colour: red", ["p.md:7", "unknown key", "colour"]),
+        ("from: 2024-13", ["p.md:7", "from"]),
+        ("show: [chart]", ["p.md:7", "chart"]),
+        ("- just a list", ["p.md:7", "key: value"]),
+    ],
+)
 def test_mistakes_name_page_and_line(events, body, words):
     with pytest.raises(BuildError) as caught:
         parse_view_spec(body, events, "p.md:7")
@@ -70,13 +77,16 @@ def test_front_matter_lines_are_counted():
 def test_the_default_narratives_select_what_they_promise(events, repo):
     for page, expected in {"kursk.md": 4, "diplomacy-2024-2025.md": 7}.items():
         text = (repo / "docs" / "narratives" / page).read_text(encoding="utf-8")
-        (match, _), = find_view_blocks(text)
+        ((match, _),) = find_view_blocks(text)
         assert len(parse_view_spec(match.group("body"), events, page).select(events)) == expected
 
 
 def test_an_unknown_tag_on_a_page_with_front_matter_fails_naming_the_true_line(tmp_path):
     project = copy_project(tmp_path / "p")
-    (project / "docs" / "narratives" / "bad.md").write_text("---\ndescription: x\n---\n\n# Bad\n\n```eventatlas\ntags: [no-such-tag]\n```\n", encoding="utf-8")
+    (project / "docs" / "narratives" / "bad.md").write_text(
+        "---\ndescription: x\n---\n\n# Bad\n\n```eventatlas\ntags: [no-such-tag]\n```\n",
+        encoding="utf-8",
+    )
     result = run_mkdocs(project)
     assert result.returncode == 1
     assert "docs/narratives/bad.md:7" in result.stderr and "no-such-tag" in result.stderr
@@ -85,6 +95,12 @@ def test_an_unknown_tag_on_a_page_with_front_matter_fails_naming_the_true_line(t
 
 def test_a_block_that_selects_nothing_fails(tmp_path):
     project = copy_project(tmp_path / "p")
-    (project / "docs" / "empty.md").write_text("# Empty\n\n```eventatlas\ntags: [tourism]\nfrom: 2022\nto: 2022\n```\n", encoding="utf-8")
+    (project / "docs" / "empty.md").write_text(
+        "# Empty\n\n```eventatlas\ntags: [tourism]\nfrom: 2022\nto: 2022\n```\n", encoding="utf-8"
+    )
     result = run_mkdocs(project)
-    assert result.returncode == 1 and "docs/empty.md:3" in result.stderr and "selects no event" in result.stderr
+    assert (
+        result.returncode == 1
+        and "docs/empty.md:3" in result.stderr
+        and "selects no event" in result.stderr
+    )

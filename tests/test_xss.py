@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-
 from conftest import copy_project, run_mkdocs, serve_directory
+
 from tools.synthetic import show_every_event
 
 PAYLOADS = [
@@ -22,33 +22,77 @@ PAYLOADS = [
     "%{customdata[0]} {{ 7*7 }} ${window.__pwned=1}",
     "' onmouseover='window.__pwned=1' x='",
     "[click](javascript:window.__pwned=1)",
-    "<iframe srcdoc=\"<script>parent.__pwned=1</script>\"></iframe>",
+    '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
     "java&#x09;script:window.__pwned=1",
 ]
 SOURCE_FIELDS = ["title", "publisher", "author", "note", "archived_as", "via"]
-EVENT_FIELDS = ["title", "place", "actors", "tags", "summary", "date_note", "quote", "about", "claim"]
+EVENT_FIELDS = [
+    "title",
+    "place",
+    "actors",
+    "tags",
+    "summary",
+    "date_note",
+    "quote",
+    "about",
+    "claim",
+]
 
 
 def hostile_data() -> dict:
     sources, events = [], []
     for n, payload in enumerate(PAYLOADS):
         text = f"P{n} {payload}"
-        sources.append({"id": f"s{n}", "title": text, "publisher": text, "author": text, "note": text, "archived_as": text, "via": [text], "language": "id"})
+        sources.append(
+            {
+                "id": f"s{n}",
+                "title": text,
+                "publisher": text,
+                "author": text,
+                "note": text,
+                "archived_as": text,
+                "via": [text],
+                "language": "id",
+            }
+        )
+
         def citation():
             return [{"source": f"s{n}", "quote": text}]
 
-        events.append({
-            "id": f"e{n}", "title": text, "date": f"2025-{n % 12 + 1:02d}-0{n % 9 + 1}", "date_source": "editor", "date_note": text,
-            "place": text, "lat": 10.0 + n, "lon": 20.0 + n, "actors": [text], "tags": [text], "summary": text, "citations": citation(),
-            "disputes": [{"about": text, "versions": [{"claim": text, "citations": citation()}, {"claim": text + " 2", "citations": citation()}]}],
-        })
+        events.append(
+            {
+                "id": f"e{n}",
+                "title": text,
+                "date": f"2025-{n % 12 + 1:02d}-0{n % 9 + 1}",
+                "date_source": "editor",
+                "date_note": text,
+                "place": text,
+                "lat": 10.0 + n,
+                "lon": 20.0 + n,
+                "actors": [text],
+                "tags": [text],
+                "summary": text,
+                "citations": citation(),
+                "disputes": [
+                    {
+                        "about": text,
+                        "versions": [
+                            {"claim": text, "citations": citation()},
+                            {"claim": text + " 2", "citations": citation()},
+                        ],
+                    }
+                ],
+            }
+        )
     return {"sources": sources, "events": events}
 
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("hostile"))
-    (project / "events.yaml").write_text(yaml.safe_dump(hostile_data(), allow_unicode=True), encoding="utf-8")
+    (project / "events.yaml").write_text(
+        yaml.safe_dump(hostile_data(), allow_unicode=True), encoding="utf-8"
+    )
     (project / "places.yaml").write_text("places: {}\n", encoding="utf-8")
     show_every_event(project / "docs")  # the stories name tags of the default data
     result = run_mkdocs(project)
@@ -68,7 +112,9 @@ class MarkupAudit(HTMLParser):
         self.in_script = tag == "script"
         for name, value in attrs:
             value = "".join((value or "").split()).lower()
-            if name.startswith("on") or value.startswith(("javascript:", "data:text/html", "vbscript:")):
+            if name.startswith("on") or value.startswith(
+                ("javascript:", "data:text/html", "vbscript:")
+            ):
                 self.findings.append(f"<{tag} {name}={value[:40]}>")
         if tag in ("iframe", "object", "embed"):
             self.findings.append(f"<{tag}>")
@@ -77,7 +123,11 @@ class MarkupAudit(HTMLParser):
         self.in_script = False
 
     def handle_data(self, data):
-        if self.in_script and "__pwned=1" in data.replace("\\u0026", "&") and "&lt;" not in data.replace("\\u0026", "&"):
+        if (
+            self.in_script
+            and "__pwned=1" in data.replace("\\u0026", "&")
+            and "&lt;" not in data.replace("\\u0026", "&")
+        ):
             self.findings.append("script text: " + data[:60])
 
 
@@ -105,7 +155,9 @@ def test_no_payload_runs_in_the_browser(browser, hostile_site):
             page.goto(base + path)
             page.wait_for_load_state("load")
             _hover_every_point(page)
-            assert page.evaluate("() => window.__pwned === undefined && (window.parent.__pwned === undefined)"), path
+            assert page.evaluate(
+                "() => window.__pwned === undefined && (window.parent.__pwned === undefined)"
+            ), path
         page.goto(base)
         page.keyboard.press("s")  # mkdocs-material: focus search
         page.keyboard.type("pwned")
@@ -119,7 +171,9 @@ def test_no_payload_runs_in_the_browser(browser, hostile_site):
 
 def _hover_every_point(page) -> None:
     page.wait_for_timeout(300)
-    points = page.locator(".ea-figure .point, .ea-figure .scattergeo path.point, .ea-figure .bars path")
+    points = page.locator(
+        ".ea-figure .point, .ea-figure .scattergeo path.point, .ea-figure .bars path"
+    )
     for index in range(min(points.count(), 40)):
         try:
             points.nth(index).hover(force=True, timeout=1000)
@@ -129,5 +183,7 @@ def _hover_every_point(page) -> None:
 
 def test_payload_count_is_reported():
     tried = len(PAYLOADS) * (len(SOURCE_FIELDS) + len(EVENT_FIELDS))
-    print(f"XSS: {len(PAYLOADS)} payloads x {len(SOURCE_FIELDS) + len(EVENT_FIELDS)} fields = {tried} placements")
+    print(
+        f"XSS: {len(PAYLOADS)} payloads x {len(SOURCE_FIELDS) + len(EVENT_FIELDS)} fields = {tried} placements"
+    )
     assert tried >= 150

@@ -9,7 +9,6 @@ import io
 import re
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -19,7 +18,21 @@ from ..errors import DataError, Problem
 from ..pipeline import Prepared, prepare
 from ..writefile import write_text_atomically
 
-FIELD_ORDER = ["id", "title", "date", "date_source", "date_note", "place", "lat", "lon", "actors", "tags", "status", "summary", "citations"]
+FIELD_ORDER = [
+    "id",
+    "title",
+    "date",
+    "date_source",
+    "date_note",
+    "place",
+    "lat",
+    "lon",
+    "actors",
+    "tags",
+    "status",
+    "summary",
+    "citations",
+]
 
 
 def slugify(text: str) -> str:
@@ -50,7 +63,9 @@ def append_event(events_path: Path, places_path: Path, fields: dict) -> Prepared
     original = events_path.read_text(encoding="utf-8")
     document = yaml.load(original)
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
-        raise DataError([Problem(str(events_path), 1, "", "the file has no 'events:' list to add to")])
+        raise DataError(
+            [Problem(str(events_path), 1, "", "the file has no 'events:' list to add to")]
+        )
     document["events"].append(new_event(fields))
     text = _dump(yaml, document)
     prepared = _validate_text(text, events_path, places_path)
@@ -83,11 +98,28 @@ def _validate_text(text: str, events_path: Path, places_path: Path) -> Prepared:
 
 
 def _relabel(problem: Problem, candidate: Path, events_path: Path) -> Problem:
-    label = str(events_path) + " (with the new event)" if problem.file.endswith(candidate.name) else problem.file
+    label = (
+        str(events_path) + " (with the new event)"
+        if problem.file.endswith(candidate.name)
+        else problem.file
+    )
     return Problem(label, problem.line, problem.subject, problem.message, problem.severity)
 
 
-def fields_from_options(title: str, date: str, place: str, summary: str, source: str, quote: str, tags, actors=(), status: str = "reported", event_id: Optional[str] = None, date_source: str = "source", date_note: Optional[str] = None) -> dict:
+def fields_from_options(
+    title: str,
+    date: str,
+    place: str,
+    summary: str,
+    source: str,
+    quote: str,
+    tags,
+    actors=(),
+    status: str = "reported",
+    event_id: str | None = None,
+    date_source: str = "source",
+    date_note: str | None = None,
+) -> dict:
     return {
         "id": event_id or slugify(title),
         "title": title,

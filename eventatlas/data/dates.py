@@ -68,7 +68,9 @@ def parse_event_date(text: str) -> EventDate:
     if last[1] < first[0]:
         raise DateSyntaxError(f"'{text}' ends before it starts; write the earlier date first")
     precision = max(first[2], last[2], key=PRECISIONS.index)
-    return EventDate(text.strip(), first[0], last[1], precision, first[3] or last[3], len(parts) == 2)
+    return EventDate(
+        text.strip(), first[0], last[1], precision, first[3] or last[3], len(parts) == 2
+    )
 
 
 def parse_partial_date(text: str) -> EventDate:

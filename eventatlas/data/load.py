@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -14,7 +15,15 @@ from ..errors import DataError, Problem
 from .schema import Event, Place, PlacesFile, Source, Timeline
 from .yamlfile import LocatedData, load_yaml_file
 
-_TYPE_NAMES = {bool: "a yes/no value", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping", type(None): "nothing"}
+_TYPE_NAMES = {
+    bool: "a yes/no value",
+    int: "a number",
+    float: "a number",
+    str: "text",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "nothing",
+}
 _EXPECTED = {
     "string_type": "text",
     "list_type": "a list (one '- ' item per line, or [a, b])",
@@ -67,7 +76,9 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
     place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines)
+    return Dataset(
+        path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines
+    )
 
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
@@ -79,21 +90,44 @@ def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
     try:
         return dict(PlacesFile.model_validate(data).places)
     except ValidationError as error:
-        raise DataError([_problem(located, e, (), "", PlacesFile) for e in error.errors()]) from None
+        raise DataError(
+            [_problem(located, e, (), "", PlacesFile) for e in error.errors()]
+        ) from None
 
 
 def _check_root(located: LocatedData, problems: list[Problem]) -> dict:
     root = located.data
     if not isinstance(root, dict):
-        problems.append(Problem(located.file, 1, "", "the file must be a mapping with 'sources:' and 'events:' lists"))
+        problems.append(
+            Problem(
+                located.file,
+                1,
+                "",
+                "the file must be a mapping with 'sources:' and 'events:' lists",
+            )
+        )
         return {}
     for key in root:
         if key not in Timeline.model_fields:
             hint = _did_you_mean(key, Timeline.model_fields)
-            problems.append(Problem(located.file, located.line_of((key,)), f"field '{key}'", f"is not a known top-level field{hint}; expected 'sources' and 'events'"))
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of((key,)),
+                    f"field '{key}'",
+                    f"is not a known top-level field{hint}; expected 'sources' and 'events'",
+                )
+            )
     for key in Timeline.model_fields:
         if not isinstance(root.get(key), list):
-            problems.append(Problem(located.file, located.line_of((key,)) or 1, f"field '{key}'", f"must be a list of entries (each starting with '- ')"))
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of((key,)) or 1,
+                    f"field '{key}'",
+                    "must be a list of entries (each starting with '- ')",
+                )
+            )
     return root
 
 
@@ -110,7 +144,14 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
             problems += [_problem(located, e, path, subject, model) for e in error.errors()]
         item_id = item.get("id") if isinstance(item, dict) else None
         if isinstance(item_id, str) and item_id in seen:
-            problems.append(Problem(located.file, located.line_of(path + ("id",)), subject, f"field 'id': '{item_id}' is already used by the {kind} on line {seen[item_id]}; ids must be unique"))
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of(path + ("id",)),
+                    subject,
+                    f"field 'id': '{item_id}' is already used by the {kind} on line {seen[item_id]}; ids must be unique",
+                )
+            )
         elif isinstance(item_id, str):
             seen[item_id] = located.line_of(path + ("id",))
     return valid
@@ -119,16 +160,28 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
 def _declared_ids(items: Any) -> set[str]:
     """Ids of every source entry, valid or not, so one bad source does not make citations fail too."""
     entries = items if isinstance(items, list) else []
-    return {item["id"] for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    return {
+        item["id"] for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
 
 
 def _subject(kind: str, item: Any, index: int) -> str:
     item_id = item.get("id") if isinstance(item, dict) else None
-    return f"{kind} '{item_id}'" if isinstance(item_id, str) and item_id.strip() else f"{kind} #{index + 1}"
+    return (
+        f"{kind} '{item_id}'"
+        if isinstance(item_id, str) and item_id.strip()
+        else f"{kind} #{index + 1}"
+    )
 
 
-def _problem(located: LocatedData, error: dict, base: tuple, subject: str, model: type[BaseModel]) -> Problem:
-    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+def _problem(
+    located: LocatedData, error: dict, base: tuple, subject: str, model: type[BaseModel]
+) -> Problem:
+    loc = tuple(
+        part
+        for part in error["loc"]
+        if not (isinstance(part, str) and part.startswith("function-"))
+    )
     field = _field_label(loc)
     line = located.line_of(base + loc)
     message = _message(error, loc, model)
@@ -189,7 +242,9 @@ def _inner_model(annotation: Any) -> Any:
         found = _inner_model(arg)
         if found is not None:
             return found
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
 
 
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -218,22 +273,58 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
         subject = f"event '{event.id}'"
         problems += _unknown_citations(located, index, event, source_ids, subject)
         if (event.lat is None) != (event.lon is None):
-            problems.append(Problem(located.file, located.line_of(("events", index, "lat" if event.lat is not None else "lon")), subject, "field 'lat'/'lon': give both latitude and longitude, or neither"))
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of(("events", index, "lat" if event.lat is not None else "lon")),
+                    subject,
+                    "field 'lat'/'lon': give both latitude and longitude, or neither",
+                )
+            )
         if event.date_source == "editor" and not event.date_note:
-            problems.append(Problem(located.file, located.line_of(("events", index, "date_source")), subject, "field 'date_note': is missing; when date_source is 'editor', say where the date comes from"))
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of(("events", index, "date_source")),
+                    subject,
+                    "field 'date_note': is missing; when date_source is 'editor', say where the date comes from",
+                )
+            )
     for index, source in sources:
         if source.id not in cited:
-            problems.append(Problem(located.file, located.line_of(("sources", index, "id")), f"source '{source.id}'", "is not cited by any event", "warning"))
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of(("sources", index, "id")),
+                    f"source '{source.id}'",
+                    "is not cited by any event",
+                    "warning",
+                )
+            )
     return problems
 
 
-def _unknown_citations(located, index, event: Event, source_ids: set[str], subject: str) -> list[Problem]:
+def _unknown_citations(
+    located, index, event: Event, source_ids: set[str], subject: str
+) -> list[Problem]:
     problems = []
     paths = [(("citations", i), c) for i, c in enumerate(event.citations)]
-    paths += [(("disputes", d, "versions", v, "citations", i), c) for d, dispute in enumerate(event.disputes) for v, version in enumerate(dispute.versions) for i, c in enumerate(version.citations)]
+    paths += [
+        (("disputes", d, "versions", v, "citations", i), c)
+        for d, dispute in enumerate(event.disputes)
+        for v, version in enumerate(dispute.versions)
+        for i, c in enumerate(version.citations)
+    ]
     for path, citation in paths:
         if citation.source not in source_ids:
             hint = _did_you_mean(citation.source, source_ids)
             line = located.line_of(("events", index) + path + ("source",))
-            problems.append(Problem(located.file, line, subject, f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a source id{hint}; expected one of the ids under sources:"))
+            problems.append(
+                Problem(
+                    located.file,
+                    line,
+                    subject,
+                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a source id{hint}; expected one of the ids under sources:",
+                )
+            )
     return problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import unescape
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 
@@ -31,17 +31,25 @@ def _clean_text(value: str) -> str:
 
 def _check_slug(value: str) -> str:
     if not _SLUG.match(value):
-        raise ValueError(f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'")
+        raise ValueError(
+            f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'"
+        )
     return value
 
 
 def _check_http_url(value: str) -> str:
     raw = value.strip()
     if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in raw):
-        raise ValueError(f"'{value}' contains spaces or invisible characters; write the plain address")
-    decoded = "".join(c for c in unescape(raw) if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf")))
+        raise ValueError(
+            f"'{value}' contains spaces or invisible characters; write the plain address"
+        )
+    decoded = "".join(
+        c for c in unescape(raw) if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf"))
+    )
     if not (re.match(r"^https?://[^/]", raw, re.I) and re.match(r"^https?://", decoded, re.I)):
-        raise ValueError(f"'{value}' is not an http(s) address; only links starting with http:// or https:// are allowed")
+        raise ValueError(
+            f"'{value}' is not an http(s) address; only links starting with http:// or https:// are allowed"
+        )
     return raw
 
 
@@ -49,84 +57,165 @@ def _event_date(value: object) -> EventDate:
     if isinstance(value, EventDate):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} {value!r}")
+        raise ValueError(
+            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} {value!r}"
+        )
     return parse_event_date(value)
 
 
 def _partial_date(value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} {value!r}")
+        raise ValueError(
+            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} {value!r}"
+        )
     return parse_partial_date(value).text
 
 
 Text = Annotated[str, AfterValidator(_clean_text)]
-Slug = Annotated[str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
-HttpUrl = Annotated[str, AfterValidator(_check_http_url), WithJsonSchema({"type": "string", "pattern": "^https?://"})]
+Slug = Annotated[
+    str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
+]
+HttpUrl = Annotated[
+    str,
+    AfterValidator(_check_http_url),
+    WithJsonSchema({"type": "string", "pattern": "^https?://"}),
+]
 DateText = Annotated[
     EventDate,
     PlainValidator(_event_date),
-    WithJsonSchema({"type": "string", "pattern": JSON_SCHEMA_PATTERN, "examples": ["2025-07-12", "2025-07", "2024~", "2025-07-11/2025-07-12"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": JSON_SCHEMA_PATTERN,
+            "examples": ["2025-07-12", "2025-07", "2024~", "2025-07-11/2025-07-12"],
+        }
+    ),
 ]
-PartialDateText = Annotated[str, PlainValidator(_partial_date), WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"})]
+PartialDateText = Annotated[
+    str,
+    PlainValidator(_partial_date),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}),
+]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=False)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=False
+    )
 
 
 class Citation(_Model):
     """A source that supports an event, with the sentence that says so."""
 
     source: Slug = Field(description="The id of an entry under sources: that supports this.")
-    quote: Text = Field(description="The supporting sentence, copied verbatim in the source's own language.")
+    quote: Text = Field(
+        description="The supporting sentence, copied verbatim in the source's own language."
+    )
 
 
 class DisputeVersion(_Model):
     """One account of a disputed detail, with the sources that give it."""
 
     claim: Text = Field(description="What this version says, in English (e.g. 'In Wonsan').")
-    citations: list[Citation] = Field(min_length=1, description="The sources that give this version, each with its sentence.")
+    citations: list[Citation] = Field(
+        min_length=1, description="The sources that give this version, each with its sentence."
+    )
 
 
 class Dispute(_Model):
     """A detail on which the sources disagree; every version is kept and shown."""
 
-    about: Text = Field(description="The disputed detail, as a question or phrase (e.g. 'Where Lavrov met Kim').")
-    versions: list[DisputeVersion] = Field(min_length=2, description="Every version the sources give, each with its citations.")
+    about: Text = Field(
+        description="The disputed detail, as a question or phrase (e.g. 'Where Lavrov met Kim')."
+    )
+    versions: list[DisputeVersion] = Field(
+        min_length=2, description="Every version the sources give, each with its citations."
+    )
 
 
 class Source(_Model):
     """An article or document that events cite."""
 
-    id: Slug = Field(description="A stable id that citations use: lowercase letters, digits and hyphens.")
+    id: Slug = Field(
+        description="A stable id that citations use: lowercase letters, digits and hyphens."
+    )
     title: Text = Field(description="The headline or title exactly as published.")
     publisher: Text = Field(description="The outlet that published it.")
-    author: Optional[Text] = Field(None, description="The author, where the source names one.")
-    published: Optional[PartialDateText] = Field(None, description="Publication date where the source gives one: YYYY, YYYY-MM or YYYY-MM-DD.")
-    language: str = Field(pattern=r"^[a-z]{2,3}$", description="ISO 639 code of the source's language, e.g. 'id' for Indonesian.")
-    via: list[Text] = Field(default_factory=list, description="Agencies and outlets the source relays or quotes (KCNA, AP, TASS …).")
-    url: Optional[HttpUrl] = Field(None, description="The address of the source, only where it is known; http(s) only.")
-    archived_as: Optional[Text] = Field(None, description="The file name of the archived copy the entry was curated from.")
-    note: Optional[Text] = Field(None, description="What is uncertain about the source (missing date, another outlet's marks …).")
+    author: Text | None = Field(None, description="The author, where the source names one.")
+    published: PartialDateText | None = Field(
+        None,
+        description="Publication date where the source gives one: YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    language: str = Field(
+        pattern=r"^[a-z]{2,3}$",
+        description="ISO 639 code of the source's language, e.g. 'id' for Indonesian.",
+    )
+    via: list[Text] = Field(
+        default_factory=list,
+        description="Agencies and outlets the source relays or quotes (KCNA, AP, TASS …).",
+    )
+    url: HttpUrl | None = Field(
+        None, description="The address of the source, only where it is known; http(s) only."
+    )
+    archived_as: Text | None = Field(
+        None, description="The file name of the archived copy the entry was curated from."
+    )
+    note: Text | None = Field(
+        None,
+        description="What is uncertain about the source (missing date, another outlet's marks …).",
+    )
 
 
 class Event(_Model):
     """Something that happened, dated, placed and cited."""
 
-    id: Slug = Field(description="A stable id, used in the page address events/<id>/; never change it once published.")
+    id: Slug = Field(
+        description="A stable id, used in the page address events/<id>/; never change it once published."
+    )
     title: Text = Field(description="A short English title.")
-    date: DateText = Field(description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range.")
-    date_source: Literal["source", "editor"] = Field("source", description="'source' when the cited sources give the date, 'editor' when the editor supplied it.")
-    date_note: Optional[Text] = Field(None, description="How the date was established; required when date_source is 'editor'.")
-    place: Text = Field(description="A place name that places.yaml or the gazetteer resolves (or give lat and lon).")
-    lat: Optional[float] = Field(None, ge=-90, le=90, description="Latitude in degrees, to place the event exactly (with lon).")
-    lon: Optional[float] = Field(None, ge=-180, le=180, description="Longitude in degrees, to place the event exactly (with lat).")
-    actors: list[Text] = Field(default_factory=list, description="People, states and organisations involved.")
-    tags: list[Text] = Field(min_length=1, description="Themes; the first one is the event's lane on the timeline.")
-    status: Literal["confirmed", "reported", "claimed"] = Field("reported", description="How well established: confirmed, reported (by media) or claimed (by a party).")
+    date: DateText = Field(
+        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
+    )
+    date_source: Literal["source", "editor"] = Field(
+        "source",
+        description="'source' when the cited sources give the date, 'editor' when the editor supplied it.",
+    )
+    date_note: Text | None = Field(
+        None, description="How the date was established; required when date_source is 'editor'."
+    )
+    place: Text = Field(
+        description="A place name that places.yaml or the gazetteer resolves (or give lat and lon)."
+    )
+    lat: float | None = Field(
+        None,
+        ge=-90,
+        le=90,
+        description="Latitude in degrees, to place the event exactly (with lon).",
+    )
+    lon: float | None = Field(
+        None,
+        ge=-180,
+        le=180,
+        description="Longitude in degrees, to place the event exactly (with lat).",
+    )
+    actors: list[Text] = Field(
+        default_factory=list, description="People, states and organisations involved."
+    )
+    tags: list[Text] = Field(
+        min_length=1, description="Themes; the first one is the event's lane on the timeline."
+    )
+    status: Literal["confirmed", "reported", "claimed"] = Field(
+        "reported",
+        description="How well established: confirmed, reported (by media) or claimed (by a party).",
+    )
     summary: Text = Field(description="A few English sentences; Markdown allowed, HTML is not.")
-    citations: list[Citation] = Field(min_length=1, description="The sources that support the event, each with its sentence.")
-    disputes: list[Dispute] = Field(default_factory=list, description="Details on which the sources disagree, with every version.")
+    citations: list[Citation] = Field(
+        min_length=1, description="The sources that support the event, each with its sentence."
+    )
+    disputes: list[Dispute] = Field(
+        default_factory=list,
+        description="Details on which the sources disagree, with every version.",
+    )
 
     @property
     def lane(self) -> str:
@@ -145,16 +234,26 @@ class Place(_Model):
 
     lat: float = Field(ge=-90, le=90, description="Latitude in degrees.")
     lon: float = Field(ge=-180, le=180, description="Longitude in degrees.")
-    precision: Literal["site", "city", "region", "country"] = Field(description="What the coordinates stand for: a site, a city, a region or a whole country.")
-    country: Optional[str] = Field(None, pattern=r"^[A-Z]{2}$", description="ISO 3166 two-letter country code, in quotes ('NO' unquoted means false).")
-    origin: Text = Field(description="Where the coordinates came from (gazetteer id, geocoding service, editor).")
+    precision: Literal["site", "city", "region", "country"] = Field(
+        description="What the coordinates stand for: a site, a city, a region or a whole country."
+    )
+    country: str | None = Field(
+        None,
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166 two-letter country code, in quotes ('NO' unquoted means false).",
+    )
+    origin: Text = Field(
+        description="Where the coordinates came from (gazetteer id, geocoding service, editor)."
+    )
 
 
 class Timeline(_Model):
     """The whole events.yaml file."""
 
     sources: list[Source] = Field(description="Every source that events cite.")
-    events: list[Event] = Field(description="The events, in any order; the site sorts them by date.")
+    events: list[Event] = Field(
+        description="The events, in any order; the site sorts them by date."
+    )
 
 
 class PlacesFile(_Model):

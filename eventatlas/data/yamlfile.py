@@ -25,7 +25,12 @@ Path_ = tuple  # a path into the data: keys and list indexes, e.g. ("events", 3,
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_KEY_KINDS = {int: "a number", float: "a number", bool: "a yes/no value", type(None): "an empty value"}
+_KEY_KINDS = {
+    int: "a number",
+    float: "a number",
+    bool: "a yes/no value",
+    type(None): "an empty value",
+}
 _TYPED_TAGS = {
     "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
     "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
@@ -62,7 +67,9 @@ def _read_text(path: Path, label: str) -> str:
     try:
         size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
-            raise _refuse(label, 0, f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (split it)")
+            raise _refuse(
+                label, 0, f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (split it)"
+            )
         raw = Path(path).read_bytes()
     except OSError as error:
         raise _refuse(label, 0, f"cannot read the file: {error.strerror or error}") from None
@@ -91,7 +98,9 @@ def _describe_syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     line = mark.line + 1 if mark else 0
     column = f", column {mark.column + 1}" if mark else ""
     what = " ".join(part for part in (error.context, error.problem) if part)
-    if "maximum nesting depth" in what:  # PyYAML >= 6.0.3 stops deep flow collections before our own guard sees them
+    if (
+        "maximum nesting depth" in what
+    ):  # PyYAML >= 6.0.3 stops deep flow collections before our own guard sees them
         return line, f"the data is nested more than {MAX_DEPTH} levels deep"
     hint = " (use spaces, not tabs, to indent)" if "\t" in str(error) or "tab" in what else ""
     return line, f"YAML syntax error{column}: {what}{hint}"
@@ -120,21 +129,37 @@ class _TreeBuilder:
     def _refuse_anchors_and_tags(self, event: yaml.Event) -> None:
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _refuse(self.label, line, "YAML anchors and aliases (& and *) are not allowed; write the value out")
+            raise _refuse(
+                self.label,
+                line,
+                "YAML anchors and aliases (& and *) are not allowed; write the value out",
+            )
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
-        explicit = tag not in (None, "!") and not (implicit is True or (isinstance(implicit, tuple) and implicit[0]))
+        explicit = tag not in (None, "!") and not (
+            implicit is True or (isinstance(implicit, tuple) and implicit[0])
+        )
         if explicit:
-            raise _refuse(self.label, line, f"YAML tags such as '{tag}' are not allowed; write plain values")
+            raise _refuse(
+                self.label, line, f"YAML tags such as '{tag}' are not allowed; write plain values"
+            )
 
     def _document_start(self, event: yaml.DocumentStartEvent) -> None:
         self.documents += 1
         if self.documents > 1:
-            raise _refuse(self.label, event.start_mark.line + 1, "the file holds several YAML documents ('---'); keep one")
+            raise _refuse(
+                self.label,
+                event.start_mark.line + 1,
+                "the file holds several YAML documents ('---'); keep one",
+            )
 
     def _start_collection(self, event: yaml.Event, container: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            raise _refuse(self.label, event.start_mark.line + 1, f"the data is nested more than {MAX_DEPTH} levels deep")
+            raise _refuse(
+                self.label,
+                event.start_mark.line + 1,
+                f"the data is nested more than {MAX_DEPTH} levels deep",
+            )
         path = self._add(container, event)
         self.stack.append((container, path, []))
 
@@ -168,11 +193,19 @@ class _TreeBuilder:
 
     def _check_key(self, key: Any, container: dict, line: int) -> None:
         if isinstance(key, (dict, list)):
-            raise _refuse(self.label, line, "a mapping key must be plain text, not a list or mapping")
+            raise _refuse(
+                self.label, line, "a mapping key must be plain text, not a list or mapping"
+            )
         if not isinstance(key, str):
-            raise _refuse(self.label, line, f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; put it in quotes")
+            raise _refuse(
+                self.label,
+                line,
+                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; put it in quotes",
+            )
         if key in container:
-            raise _refuse(self.label, line, f"the key '{key}' appears twice in the same mapping; keep one")
+            raise _refuse(
+                self.label, line, f"the key '{key}' appears twice in the same mapping; keep one"
+            )
 
     _HANDLERS = {
         yaml.DocumentStartEvent: _document_start,

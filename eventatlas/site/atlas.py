@@ -14,13 +14,14 @@ them before Plotly sees them.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ..data.dates import parse_partial_date
+from ..data.load import Dataset
+from ..data.schema import Citation, Event, Source
+from ..geocode import ResolvedPlace
 from .figures import (
     MAP_MARKS,
     TIMELINE_MARKS,
-    date_bounds,
     focused_map_view,
     focused_timeline_range,
     is_area,
@@ -31,19 +32,31 @@ from .figures import (
     timeline_mark,
     timeline_range,
 )
-from ..geocode import ResolvedPlace
-from ..data.load import Dataset
-from ..data.schema import Citation, Event, Source
 
 ATLAS_VERSION = 1
 STATUSES = ("confirmed", "reported", "claimed")
-PRECISION_NOTES = {"day": "to the day", "month": "to the month; the day is not known", "year": "to the year; month and day are not known"}
-PLACE_NOTES = {"site": "exact coordinates", "city": "city", "region": "region: the point marks the area, not an exact spot", "country": "country: the point marks the country, not an exact spot"}
-STATUS_NOTES = {"confirmed": "confirmed by several sources or the official record", "reported": "reported by the media", "claimed": "claimed by a party; not independently confirmed"}
+PRECISION_NOTES = {
+    "day": "to the day",
+    "month": "to the month; the day is not known",
+    "year": "to the year; month and day are not known",
+}
+PLACE_NOTES = {
+    "site": "exact coordinates",
+    "city": "city",
+    "region": "region: the point marks the area, not an exact spot",
+    "country": "country: the point marks the country, not an exact spot",
+}
+STATUS_NOTES = {
+    "confirmed": "confirmed by several sources or the official record",
+    "reported": "reported by the media",
+    "claimed": "claimed by a party; not independently confirmed",
+}
 
 
 def precision_note(event: Event) -> str:
-    return PRECISION_NOTES[event.date.precision] + ("; approximate" if event.date.approximate else "")
+    return PRECISION_NOTES[event.date.precision] + (
+        "; approximate" if event.date.approximate else ""
+    )
 
 
 def place_note(place: ResolvedPlace) -> str:
@@ -71,12 +84,26 @@ class Names:
 def build_atlas(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict:
     """Everything a page's views need, except the long texts of the detail panel."""
     events = list(dataset.events)
-    actors, tags = Names(a for e in events for a in e.actors), Names(t for e in events for t in e.tags)
+    actors, tags = (
+        Names(a for e in events for a in e.actors),
+        Names(t for e in events for t in e.tags),
+    )
     place_table = _place_table(events, places)
     place_index = {key: i for i, key in enumerate(place_table)}
     sources = {s.id: i for i, s in enumerate(dataset.sources)}
     lane_index, offsets = {lane: i for i, lane in enumerate(lanes_of(events))}, lane_offsets(events)
-    records = [_event_record(e, lane_index[e.lane], offsets[e.id], actors, tags, place_index[_place_key(e, places)], sources) for e in events]
+    records = [
+        _event_record(
+            e,
+            lane_index[e.lane],
+            offsets[e.id],
+            actors,
+            tags,
+            place_index[_place_key(e, places)],
+            sources,
+        )
+        for e in events
+    ]
     return {
         "version": ATLAS_VERSION,
         "events": records,
@@ -85,28 +112,55 @@ def build_atlas(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict:
         "tags": tags.names,
         "statuses": list(STATUSES),
         "sources": [_source_record(s) for s in dataset.sources],
-        "timeline": {**timeline_axes(lanes_of(events)), "range": timeline_range(events), "marks": TIMELINE_MARKS},
+        "timeline": {
+            **timeline_axes(lanes_of(events)),
+            "range": timeline_range(events),
+            "marks": TIMELINE_MARKS,
+        },
         "map": {**map_view(places[e.id] for e in events if e.id in places), "marks": MAP_MARKS},
     }
 
 
 def _place_key(event: Event, places: dict[str, ResolvedPlace]) -> tuple:
     place = places.get(event.id)
-    return (place.name, place.lat, place.lon, place.precision) if place else (event.place, None, None, "unknown")
+    return (
+        (place.name, place.lat, place.lon, place.precision)
+        if place
+        else (event.place, None, None, "unknown")
+    )
 
 
-def _place_table(events: list[Event], places: dict[str, ResolvedPlace]) -> dict[tuple, Optional[ResolvedPlace]]:
-    keys = sorted({_place_key(e, places): places.get(e.id) for e in events}.items(), key=lambda item: (item[0][0].casefold(), str(item[0])))
+def _place_table(
+    events: list[Event], places: dict[str, ResolvedPlace]
+) -> dict[tuple, ResolvedPlace | None]:
+    keys = sorted(
+        {_place_key(e, places): places.get(e.id) for e in events}.items(),
+        key=lambda item: (item[0][0].casefold(), str(item[0])),
+    )
     return dict(keys)
 
 
-def _place_record(place: Optional[ResolvedPlace]) -> dict:
+def _place_record(place: ResolvedPlace | None) -> dict:
     if place is None:
         return {"name": "", "area": False, "note": "not placed"}
-    return {"name": place.name, "lat": place.lat, "lon": place.lon, "area": is_area(place), "note": place_note(place)}
+    return {
+        "name": place.name,
+        "lat": place.lat,
+        "lon": place.lon,
+        "area": is_area(place),
+        "note": place_note(place),
+    }
 
 
-def _event_record(event: Event, lane: int, row: float, actors: Names, tags: Names, place: int, sources: dict[str, int]) -> dict:
+def _event_record(
+    event: Event,
+    lane: int,
+    row: float,
+    actors: Names,
+    tags: Names,
+    place: int,
+    sources: dict[str, int],
+) -> dict:
     record = {
         "id": event.id,
         "title": event.title,
@@ -130,7 +184,13 @@ def _event_record(event: Event, lane: int, row: float, actors: Names, tags: Name
 
 
 def _source_record(source: Source) -> dict:
-    return {"id": source.id, "publisher": source.publisher, "title": source.title, "published": published_label(source), "lang": source.language}
+    return {
+        "id": source.id,
+        "publisher": source.publisher,
+        "title": source.title,
+        "published": published_label(source),
+        "lang": source.language,
+    }
 
 
 def event_detail(event: Event, sources: dict[str, int]) -> dict:
@@ -141,7 +201,16 @@ def event_detail(event: Event, sources: dict[str, int]) -> dict:
         "precision": precision_note(event),
         "statusNote": STATUS_NOTES[event.status],
         "citations": [_citation(c, sources) for c in event.citations],
-        "disputes": [{"about": d.about, "versions": [{"claim": v.claim, "citations": [_citation(c, sources) for c in v.citations]} for v in d.versions]} for d in event.disputes],
+        "disputes": [
+            {
+                "about": d.about,
+                "versions": [
+                    {"claim": v.claim, "citations": [_citation(c, sources) for c in v.citations]}
+                    for v in d.versions
+                ],
+            }
+            for d in event.disputes
+        ],
     }
     if event.date_note:
         detail["dateNote"] = event.date_note
@@ -158,7 +227,9 @@ def event_indexes(dataset: Dataset, events: list[Event]) -> list[int]:
     return [position[e.id] for e in events]
 
 
-def view_config(dataset: Dataset, places: dict[str, ResolvedPlace], events: list[Event], show) -> dict:
+def view_config(
+    dataset: Dataset, places: dict[str, ResolvedPlace], events: list[Event], show
+) -> dict:
     """What one view on a page shows: which events (all when not said), where the figures start."""
     located = [places[e.id] for e in events if e.id in places]
     config = {"show": list(show), "range": timeline_range(events), "map": map_view(located)}
@@ -167,7 +238,9 @@ def view_config(dataset: Dataset, places: dict[str, ResolvedPlace], events: list
     return config
 
 
-def focused_config(whole: dict, bounds, position: int, focus: Event, place: Optional[ResolvedPlace]) -> dict:
+def focused_config(
+    whole: dict, bounds, position: int, focus: Event, place: ResolvedPlace | None
+) -> dict:
     """The view of all events with one in focus: highlighted, and the timeline and map centred on it."""
     config = dict(whole, focus=position, range=focused_timeline_range(bounds, focus))
     if place is not None:

@@ -8,11 +8,11 @@ escaping: Plotly reads tags such as <a href>, <b> and <br> in text as markup.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import Iterable, Optional
 
-from ..geocode import ResolvedPlace
 from ..data.schema import Event
+from ..geocode import ResolvedPlace
 
 SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
@@ -20,10 +20,33 @@ DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
 # How each kind of date is drawn; the legend on the page explains the same marks in words.
 TIMELINE_MARKS = {
     "day": {"kind": "point", "name": "Known day", "symbol": "circle", "opacity": 1.0},
-    "day-approx": {"kind": "point", "name": "Approximate day", "symbol": "circle-open", "opacity": 0.75},
-    "span": {"kind": "bar", "name": "Sometime in this month or year", "width": 0.16, "opacity": 0.45, "pattern": ""},
-    "range": {"kind": "bar", "name": "Lasted from start to end", "width": 0.22, "opacity": 0.95, "pattern": ""},
-    "span-approx": {"kind": "bar", "name": "Approximate month, year or range", "width": 0.2, "opacity": 0.45, "pattern": "/"},
+    "day-approx": {
+        "kind": "point",
+        "name": "Approximate day",
+        "symbol": "circle-open",
+        "opacity": 0.75,
+    },
+    "span": {
+        "kind": "bar",
+        "name": "Sometime in this month or year",
+        "width": 0.16,
+        "opacity": 0.45,
+        "pattern": "",
+    },
+    "range": {
+        "kind": "bar",
+        "name": "Lasted from start to end",
+        "width": 0.22,
+        "opacity": 0.95,
+        "pattern": "",
+    },
+    "span-approx": {
+        "kind": "bar",
+        "name": "Approximate month, year or range",
+        "width": 0.2,
+        "opacity": 0.45,
+        "pattern": "/",
+    },
 }
 MAP_MARKS = {
     "point": {"name": "City or site", "symbol": "circle"},
@@ -52,7 +75,7 @@ def timeline_mark(event: Event) -> str:
     return "range" if event.date.is_range else "span"
 
 
-def is_area(place: Optional[ResolvedPlace]) -> bool:
+def is_area(place: ResolvedPlace | None) -> bool:
     """True when the coordinates stand for a region or a country rather than a spot."""
     return place is not None and place.precision not in ("site", "city")
 
@@ -121,7 +144,10 @@ def map_view(places: Iterable[ResolvedPlace]) -> dict:
 def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:
     """Half the extent of the whole map view, centred on the focused place (narrower near the map's edge, to stay centred)."""
     lon_half = min(max((whole["lon"][1] - whole["lon"][0]) / 4, 25), max(180 - abs(focus.lon), 15))
-    lat_half = min(max((whole["lat"][1] - whole["lat"][0]) / 4, 12, lon_half / 2.2), max(85 - abs(focus.lat), 8))
+    lat_half = min(
+        max((whole["lat"][1] - whole["lat"][0]) / 4, 12, lon_half / 2.2),
+        max(85 - abs(focus.lat), 8),
+    )
     return {"lat": _clamped(focus.lat, lat_half, 85), "lon": _clamped(focus.lon, lon_half, 180)}
 
 
@@ -133,7 +159,9 @@ def _view_ranges(points: list[tuple[float, float]]) -> tuple[list[float], list[f
     lat_half = max((max(lats) - min(lats)) * 0.65, 10)
     lon_half = max((max(lons) - min(lons)) * 0.6, 15, lat_half * 2)
     lat_half = max(lat_half, lon_half / 2.2)
-    return _clamped((min(lats) + max(lats)) / 2, lat_half, 85), _clamped((min(lons) + max(lons)) / 2, lon_half, 180)
+    return _clamped((min(lats) + max(lats)) / 2, lat_half, 85), _clamped(
+        (min(lons) + max(lons)) / 2, lon_half, 180
+    )
 
 
 def _clamped(centre: float, half: float, limit: float) -> list[float]:

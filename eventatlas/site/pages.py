@@ -8,10 +8,10 @@ are escaped too, because the theme prints front matter without escaping it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
-from typing import Iterable, Optional
 
 import jinja2
 import markdown
@@ -19,11 +19,19 @@ import nh3
 import yaml
 from markupsafe import Markup
 
-from .atlas import STATUS_NOTES, focused_config, place_note, plain_summary, precision_note, published_label, view_config
-from .figures import date_bounds, event_url, is_area
-from ..geocode import ResolvedPlace
 from ..data.load import Dataset
 from ..data.schema import Citation, Event
+from ..geocode import ResolvedPlace
+from .atlas import (
+    STATUS_NOTES,
+    focused_config,
+    place_note,
+    plain_summary,
+    precision_note,
+    published_label,
+    view_config,
+)
+from .figures import date_bounds, event_url, is_area
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas.site", "templates"),
@@ -61,7 +69,13 @@ def _markdown() -> markdown.Markdown:
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
     html = _markdown().reset().convert(text)
-    clean = nh3.clean(html, tags=SUMMARY_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow")
+    clean = nh3.clean(
+        html,
+        tags=SUMMARY_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer nofollow",
+    )
     return Markup(clean)
 
 
@@ -69,7 +83,9 @@ def front_matter(title: str, description: str = "") -> str:
     meta = {"title": escape(title)}
     if description:
         meta["description"] = escape(" ".join(description.split())[:300])
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
+    return (
+        "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
+    )
 
 
 def relative_root(page_path: str) -> str:
@@ -79,11 +95,20 @@ def relative_root(page_path: str) -> str:
 
 
 def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dict]:
-    return [{"source": dataset.source(c.source), "quote": c.quote, "published_label": published_label(dataset.source(c.source))} for c in citations]
+    return [
+        {
+            "source": dataset.source(c.source),
+            "quote": c.quote,
+            "published_label": published_label(dataset.source(c.source)),
+        }
+        for c in citations
+    ]
 
 
 def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str) -> Markup:
-    return Markup(render("citations.html", citations=_citation_items(citations, dataset), root=root))
+    return Markup(
+        render("citations.html", citations=_citation_items(citations, dataset), root=root)
+    )
 
 
 @dataclass(frozen=True)
@@ -101,19 +126,48 @@ def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
     events = list(dataset.events)
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
-    return Overview(config, date_bounds(events), positions, _timeline_alt(events), _map_alt(events, places))
+    return Overview(
+        config, date_bounds(events), positions, _timeline_alt(events), _map_alt(events, places)
+    )
 
 
-def render_event_page(event: Event, place: Optional[ResolvedPlace], dataset: Dataset, places: dict[str, ResolvedPlace], whole: Overview) -> str:
+def render_event_page(
+    event: Event,
+    place: ResolvedPlace | None,
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    whole: Overview,
+) -> str:
     """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
     root = "../../"
     position = whole.positions[event.id]
     config = focused_config(whole.config, whole.bounds, position, event, place)
     listed = neighbours(dataset, position)
     partial = len(listed) < len(dataset.events)
-    caption = f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}" if partial else f"{_plural(len(listed), 'event')}, in date order"
-    view = _view_html(f"ea-event-{event.id}", config, listed, places, dataset, root, (whole.timeline_alt, whole.map_alt), caption, partial)
-    parts = [front_matter(event.title, plain_summary(event.summary)), render_event_facts(event, place), "", "## In context", "", view]
+    caption = (
+        f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
+        if partial
+        else f"{_plural(len(listed), 'event')}, in date order"
+    )
+    view = _view_html(
+        f"ea-event-{event.id}",
+        config,
+        listed,
+        places,
+        dataset,
+        root,
+        (whole.timeline_alt, whole.map_alt),
+        caption,
+        partial,
+    )
+    parts = [
+        front_matter(event.title, plain_summary(event.summary)),
+        render_event_facts(event, place),
+        "",
+        "## In context",
+        "",
+        view,
+    ]
     parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
     if event.disputes:
         parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
@@ -123,10 +177,10 @@ def render_event_page(event: Event, place: Optional[ResolvedPlace], dataset: Dat
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
     """The event at `position` and those nearest to it in date order (all of them when there are few): what an event page lists without JavaScript."""
     start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
-    return list(dataset.events[start: start + 2 * NEIGHBOURS + 1])
+    return list(dataset.events[start : start + 2 * NEIGHBOURS + 1])
 
 
-def render_event_facts(event: Event, place: Optional[ResolvedPlace]) -> str:
+def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
     return render(
         "event.html",
         event=event,
@@ -145,17 +199,25 @@ def _place_note(place: ResolvedPlace) -> str:
 
 def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
     disputes = [
-        {"about": d.about, "versions": [{"claim": v.claim, "citations_html": render_citations(v.citations, dataset, root)} for v in d.versions]}
+        {
+            "about": d.about,
+            "versions": [
+                {"claim": v.claim, "citations_html": render_citations(v.citations, dataset, root)}
+                for v in d.versions
+            ],
+        }
         for d in event.disputes
     ]
     return render("disputes.html", disputes=disputes)
 
 
-def list_rows(events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset) -> list[dict]:
+def list_rows(
+    events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset
+) -> list[dict]:
     return [_list_row(event, places.get(event.id), dataset) for event in events]
 
 
-def _list_row(event: Event, place: Optional[ResolvedPlace], dataset: Dataset) -> dict:
+def _list_row(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> dict:
     return {
         "id": event.id,
         "url": event_url(event.id),
@@ -171,14 +233,41 @@ def _list_row(event: Event, place: Optional[ResolvedPlace], dataset: Dataset) ->
     }
 
 
-def render_view(view_id: str, events: list[Event], places: dict[str, ResolvedPlace], dataset: Dataset, root: str, show: Iterable[str] = SHOWABLE) -> str:
+def render_view(
+    view_id: str,
+    events: list[Event],
+    places: dict[str, ResolvedPlace],
+    dataset: Dataset,
+    root: str,
+    show: Iterable[str] = SHOWABLE,
+) -> str:
     """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
     config = view_config(dataset, places, events, tuple(show))
     caption = f"{_plural(len(events), 'event')}, in date order"
-    return _view_html(view_id, config, events, places, dataset, root, (_timeline_alt(events), _map_alt(events, places)), caption, partial=False)
+    return _view_html(
+        view_id,
+        config,
+        events,
+        places,
+        dataset,
+        root,
+        (_timeline_alt(events), _map_alt(events, places)),
+        caption,
+        partial=False,
+    )
 
 
-def _view_html(view_id: str, config: dict, listed: list[Event], places, dataset: Dataset, root: str, alts: tuple[str, str], caption: str, partial: bool) -> str:
+def _view_html(
+    view_id: str,
+    config: dict,
+    listed: list[Event],
+    places,
+    dataset: Dataset,
+    root: str,
+    alts: tuple[str, str],
+    caption: str,
+    partial: bool,
+) -> str:
     """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the list that needs no script."""
     return render(
         "view.html",
@@ -215,6 +304,21 @@ def render_sources_page(dataset: Dataset) -> str:
     items = []
     for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id)):
         citing = [e for e in dataset.events if source.id in e.cited_source_ids]
-        items.append({"source": source, "published_label": published_label(source), "events": [{"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing]})
+        items.append(
+            {
+                "source": source,
+                "published_label": published_label(source),
+                "events": [
+                    {"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing
+                ],
+            }
+        )
     intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
-    return front_matter("Sources") + "# Sources\n\n" + intro + "\n\n" + render("sources.html", sources=items, root=root) + "\n"
+    return (
+        front_matter("Sources")
+        + "# Sources\n\n"
+        + intro
+        + "\n\n"
+        + render("sources.html", sources=items, root=root)
+        + "\n"
+    )

@@ -12,23 +12,30 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Union
 
 import plotly
 import plotly.io as pio
 
-from .atlas import build_atlas, event_detail
-from .figures import event_url
-from ..geocode import ResolvedPlace
 from ..data.load import Dataset
-from .pages import json_for_html, overview, render_event_page, render_sources_page
-from ..progress import progress
 from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
 from ..data.schema import Event
+from ..geocode import ResolvedPlace
+from ..progress import progress
+from .atlas import build_atlas, event_detail
+from .figures import event_url
+from .pages import json_for_html, overview, render_event_page, render_sources_page
 
 ASSET_DIR = "assets/eventatlas"
-OWN_SCRIPTS = ["eventatlas-state.js", "eventatlas-figures.js", "eventatlas-ui.js", "eventatlas.js"]  # in load order
-SCRIPTS = [f"{ASSET_DIR}/{name}" for name in ("world_50m.js", "plotly.min.js", "templates.js", "atlas.js", *OWN_SCRIPTS)]
+OWN_SCRIPTS = [
+    "eventatlas-state.js",
+    "eventatlas-figures.js",
+    "eventatlas-ui.js",
+    "eventatlas.js",
+]  # in load order
+SCRIPTS = [
+    f"{ASSET_DIR}/{name}"
+    for name in ("world_50m.js", "plotly.min.js", "templates.js", "atlas.js", *OWN_SCRIPTS)
+]
 STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 
@@ -36,8 +43,8 @@ STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 class SiteFile:
     """A file to add to the site: text or bytes content, or a file on disk to copy."""
 
-    content: Union[str, bytes, None] = None
-    copy_from: Union[Path, None] = None
+    content: str | bytes | None = None
+    copy_from: Path | None = None
 
 
 def event_page_path(event_id: str) -> str:
@@ -47,7 +54,12 @@ def event_page_path(event_id: str) -> str:
 def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
     """All generated pages, data files and assets, keyed by their path in docs/ terms."""
     whole = overview(dataset, places)
-    files = {event_page_path(e.id): SiteFile(render_event_page(e, places.get(e.id), dataset, places, whole)) for e in progress(list(dataset.events), "writing event pages")}
+    files = {
+        event_page_path(e.id): SiteFile(
+            render_event_page(e, places.get(e.id), dataset, places, whole)
+        )
+        for e in progress(list(dataset.events), "writing event pages")
+    }
     files["sources.md"] = SiteFile(render_sources_page(dataset))
     files.update(schema_files())
     files.update(export_files(dataset, places))
@@ -58,30 +70,50 @@ def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, 
 
 def schema_files() -> dict[str, SiteFile]:
     """The JSON Schemas editors' tools use, published with the site."""
-    return {SCHEMA_PATH: SiteFile(json_schema()), PLACES_SCHEMA_PATH: SiteFile(places_json_schema())}
+    return {
+        SCHEMA_PATH: SiteFile(json_schema()),
+        PLACES_SCHEMA_PATH: SiteFile(places_json_schema()),
+    }
 
 
 def asset_files() -> dict[str, SiteFile]:
     own = resources.files("eventatlas.site") / "assets"
     topojson = (own / "world_50m.json").read_text(encoding="utf-8")
     files = {
-        f"{ASSET_DIR}/plotly.min.js": SiteFile(copy_from=Path(plotly.__file__).parent / "package_data" / "plotly.min.js"),
+        f"{ASSET_DIR}/plotly.min.js": SiteFile(
+            copy_from=Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        ),
         f"{ASSET_DIR}/world_50m.js": SiteFile(_geo_assets_script(topojson)),
         f"{ASSET_DIR}/templates.js": SiteFile(_templates_script()),
-        f"{ASSET_DIR}/eventatlas.css": SiteFile((own / "eventatlas.css").read_text(encoding="utf-8")),
-        f"{ASSET_DIR}/ATTRIBUTION.md.txt": SiteFile((own / "ATTRIBUTION.md").read_text(encoding="utf-8")),
+        f"{ASSET_DIR}/eventatlas.css": SiteFile(
+            (own / "eventatlas.css").read_text(encoding="utf-8")
+        ),
+        f"{ASSET_DIR}/ATTRIBUTION.md.txt": SiteFile(
+            (own / "ATTRIBUTION.md").read_text(encoding="utf-8")
+        ),
     }
-    files.update({f"{ASSET_DIR}/{name}": SiteFile((own / name).read_text(encoding="utf-8")) for name in OWN_SCRIPTS})
+    files.update(
+        {
+            f"{ASSET_DIR}/{name}": SiteFile((own / name).read_text(encoding="utf-8"))
+            for name in OWN_SCRIPTS
+        }
+    )
     return files
 
 
 def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
     """The shared data every view draws from, and one detail script per event, loaded on demand."""
-    files = {f"{ASSET_DIR}/atlas.js": SiteFile(f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n")}
+    files = {
+        f"{ASSET_DIR}/atlas.js": SiteFile(
+            f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n"
+        )
+    }
     sources = {s.id: i for i, s in enumerate(dataset.sources)}
     for event in dataset.events:
         detail = json_for_html(event_detail(event, sources))
-        files[detail_path(event.id)] = SiteFile(f"window.EventAtlasDetails = window.EventAtlasDetails || {{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n")
+        files[detail_path(event.id)] = SiteFile(
+            f"window.EventAtlasDetails = window.EventAtlasDetails || {{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
+        )
     return files
 
 
@@ -99,10 +131,19 @@ def _geo_assets_script(topojson: str) -> str:
 
 
 def _templates_script() -> str:
-    templates = {"light": pio.templates["plotly_white"].to_plotly_json(), "dark": pio.templates["plotly_dark"].to_plotly_json()}
-    templates["dark"]["layout"].update({"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"})
+    templates = {
+        "light": pio.templates["plotly_white"].to_plotly_json(),
+        "dark": pio.templates["plotly_dark"].to_plotly_json(),
+    }
+    templates["dark"]["layout"].update(
+        {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}
+    )
     templates["light"]["layout"].update({"paper_bgcolor": "rgba(0,0,0,0)"})
-    return "window.EventAtlasTemplates = " + json.dumps(templates, sort_keys=True, separators=(",", ":")) + ";\n"
+    return (
+        "window.EventAtlasTemplates = "
+        + json.dumps(templates, sort_keys=True, separators=(",", ":"))
+        + ";\n"
+    )
 
 
 def export_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
@@ -118,9 +159,21 @@ def export_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str
 
 def _event_record(event: Event, place: ResolvedPlace | None) -> dict:
     record = event.model_dump(exclude_none=True, exclude={"date"})
-    record.update(date=event.date.text, date_start=event.date.start.isoformat(), date_end=event.date.end.isoformat(), date_precision=event.date.precision, date_approximate=event.date.approximate, url=event_url(event.id))
+    record.update(
+        date=event.date.text,
+        date_start=event.date.start.isoformat(),
+        date_end=event.date.end.isoformat(),
+        date_precision=event.date.precision,
+        date_approximate=event.date.approximate,
+        url=event_url(event.id),
+    )
     if place:
-        record.update(lat=place.lat, lon=place.lon, place_precision=place.precision, place_country=place.country)
+        record.update(
+            lat=place.lat,
+            lon=place.lon,
+            place_precision=place.precision,
+            place_country=place.country,
+        )
     return dict(sorted(record.items()))
 
 
@@ -128,7 +181,26 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-CSV_COLUMNS = ["id", "date", "date_start", "date_end", "date_precision", "date_approximate", "date_source", "title", "place", "lat", "lon", "place_precision", "actors", "tags", "status", "summary", "sources", "url"]
+CSV_COLUMNS = [
+    "id",
+    "date",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_approximate",
+    "date_source",
+    "title",
+    "place",
+    "lat",
+    "lon",
+    "place_precision",
+    "actors",
+    "tags",
+    "status",
+    "summary",
+    "sources",
+    "url",
+]
 
 
 def _csv(records: list[dict]) -> str:
@@ -136,7 +208,12 @@ def _csv(records: list[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
-        row = dict(record, actors="; ".join(record.get("actors", [])), tags="; ".join(record.get("tags", [])), sources="; ".join(dict.fromkeys(c["source"] for c in record["citations"])))
+        row = dict(
+            record,
+            actors="; ".join(record.get("actors", [])),
+            tags="; ".join(record.get("tags", [])),
+            sources="; ".join(dict.fromkeys(c["source"] for c in record["citations"])),
+        )
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return out.getvalue()
 
@@ -148,7 +225,12 @@ def _csv_safe(value):
 
 def _geojson(records: list[dict]) -> dict:
     features = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]}, "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")}}
-        for r in records if "lat" in r
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+            "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")},
+        }
+        for r in records
+        if "lat" in r
     ]
     return {"type": "FeatureCollection", "features": features}

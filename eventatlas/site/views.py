@@ -21,12 +21,20 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..data.dates import DateSyntaxError, EventDate, parse_partial_date
-from ..errors import BuildError
 from ..data.schema import Event
+from ..errors import BuildError
 
-FENCE = re.compile(r"^(?P<fence>```+|~~~+)[ \t]*eventatlas[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S)
+FENCE = re.compile(
+    r"^(?P<fence>```+|~~~+)[ \t]*eventatlas[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
+)
 SHOWABLE = ("timeline", "map", "list")
-SELECTORS = {"ids": lambda e: [e.id], "tags": lambda e: e.tags, "actors": lambda e: e.actors, "places": lambda e: [e.place], "status": lambda e: [e.status]}
+SELECTORS = {
+    "ids": lambda e: [e.id],
+    "tags": lambda e: e.tags,
+    "actors": lambda e: e.actors,
+    "places": lambda e: [e.place],
+    "status": lambda e: [e.status],
+}
 PERIOD_KEYS = ("from", "to")
 KEYS = (*SELECTORS, *PERIOD_KEYS, "show")
 
@@ -40,11 +48,18 @@ class ViewSpec:
     period: dict[str, EventDate] = field(default_factory=dict)
 
     def select(self, events: list[Event]) -> list[Event]:
-        return [e for e in events if all(set(SELECTORS[k](e)) & set(v) for k, v in self.filters.items()) and self._in_period(e)]
+        return [
+            e
+            for e in events
+            if all(set(SELECTORS[k](e)) & set(v) for k, v in self.filters.items())
+            and self._in_period(e)
+        ]
 
     def _in_period(self, event: Event) -> bool:
         starts_in_time = "to" not in self.period or event.date.start <= self.period["to"].end
-        return starts_in_time and ("from" not in self.period or event.date.end >= self.period["from"].start)
+        return starts_in_time and (
+            "from" not in self.period or event.date.end >= self.period["from"].start
+        )
 
 
 def find_view_blocks(markdown: str) -> list[tuple[re.Match, int]]:
@@ -64,10 +79,14 @@ def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     except yaml.YAMLError as error:
         raise BuildError(f"{where}: the eventatlas block is not valid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise BuildError(f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join(KEYS)})")
+        raise BuildError(
+            f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join(KEYS)})"
+        )
     unknown_keys = sorted(set(data) - set(KEYS))
     if unknown_keys:
-        raise BuildError(f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join(KEYS)}")
+        raise BuildError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join(KEYS)}"
+        )
     filters = {key: _names(data[key], key, where) for key in SELECTORS if key in data}
     for key, names in filters.items():
         _check_known(key, names, {n for e in events for n in SELECTORS[key](e)}, where)
@@ -94,4 +113,6 @@ def _names(value, key: str, where: str) -> tuple[str, ...]:
 def _check_known(key: str, names, known: set[str], where: str) -> None:
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise BuildError(f"{where}: '{key}' names {', '.join(map(repr, unknown))}, which the data does not have; known: {', '.join(sorted(known)[:20])}")
+        raise BuildError(
+            f"{where}: '{key}' names {', '.join(map(repr, unknown))}, which the data does not have; known: {', '.join(sorted(known)[:20])}"
+        )

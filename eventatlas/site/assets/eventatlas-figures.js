@@ -7,58 +7,140 @@
 
   const MAX_TITLES = 8;
   const PALETTES = {
-    light: { main: "#3949ab", accent: "#c4320a", ring: "#111111", land: "#eef0f3", ocean: "#d4e3f1", border: "#9aa3ad" },
-    dark: { main: "#9fa8da", accent: "#ff8a65", ring: "#ffffff", land: "#2b3040", ocean: "#18202c", border: "#5c6677" }
+    light: {
+      main: "#3949ab",
+      accent: "#c4320a",
+      ring: "#111111",
+      land: "#eef0f3",
+      ocean: "#d4e3f1",
+      border: "#9aa3ad",
+    },
+    dark: {
+      main: "#9fa8da",
+      accent: "#ff8a65",
+      ring: "#ffffff",
+      land: "#2b3040",
+      ocean: "#18202c",
+      border: "#5c6677",
+    },
   };
 
   function escapeText(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+    return String(text)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
   }
 
   function midpoint(e) {
-    const start = Date.parse(e.start), end = Date.parse(e.end);
-    return e.mark.indexOf("day") === 0 ? e.start : new Date(start + (end - start) / 2).toISOString().slice(0, 10);
+    const start = Date.parse(e.start),
+      end = Date.parse(e.end);
+    return e.mark.indexOf("day") === 0
+      ? e.start
+      : new Date(start + (end - start) / 2).toISOString().slice(0, 10);
   }
 
   function laneHeights(model) {
     const heights = new Map();
-    model.lanes.forEach(function (lane, rank) { heights.set(lane, model.lanes.length - 1 - rank); });
+    model.lanes.forEach(function (lane, rank) {
+      heights.set(lane, model.lanes.length - 1 - rank);
+    });
     return heights;
   }
 
   function eventRow(model, i) {
     const e = model.events[i];
     const disputed = e.disputed ? " · sources disagree" : "";
-    return [i, escapeText(e.title), escapeText(e.date) + disputed, escapeText(model.placeName(e.place))];
+    return [
+      i,
+      escapeText(e.title),
+      escapeText(e.date) + disputed,
+      escapeText(model.placeName(e.place)),
+    ];
   }
 
   const HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>";
 
   function markTrace(model, key, mark, events, heights, colours) {
-    const y = events.map(function (i) { const e = model.events[i]; return heights.get(e.lane) + e.row; });
-    const common = { name: mark.name, y: y, customdata: events.map(function (i) { return eventRow(model, i); }), hovertemplate: HOVER, meta: key };
+    const y = events.map(function (i) {
+      const e = model.events[i];
+      return heights.get(e.lane) + e.row;
+    });
+    const common = {
+      name: mark.name,
+      y: y,
+      customdata: events.map(function (i) {
+        return eventRow(model, i);
+      }),
+      hovertemplate: HOVER,
+      meta: key,
+    };
     if (mark.kind === "point") {
       return Object.assign(common, {
-        type: "scatter", mode: "markers", x: events.map(function (i) { return model.events[i].start; }),
-        marker: { size: 13, symbol: mark.symbol, opacity: mark.opacity, color: colours.main, line: { width: 2, color: colours.main } }
+        type: "scatter",
+        mode: "markers",
+        x: events.map(function (i) {
+          return model.events[i].start;
+        }),
+        marker: {
+          size: 13,
+          symbol: mark.symbol,
+          opacity: mark.opacity,
+          color: colours.main,
+          line: { width: 2, color: colours.main },
+        },
       });
     }
     return Object.assign(common, {
-      type: "bar", orientation: "h", width: mark.width,
-      base: events.map(function (i) { return model.events[i].start; }),
-      x: events.map(function (i) { const e = model.events[i]; return Date.parse(e.end) - Date.parse(e.start); }),
-      marker: { color: colours.main, opacity: mark.opacity, pattern: { shape: mark.pattern, fgcolor: colours.main, bgcolor: "rgba(0,0,0,0)", solidity: 0.35 }, line: { width: 1.5, color: colours.main } }
+      type: "bar",
+      orientation: "h",
+      width: mark.width,
+      base: events.map(function (i) {
+        return model.events[i].start;
+      }),
+      x: events.map(function (i) {
+        const e = model.events[i];
+        return Date.parse(e.end) - Date.parse(e.start);
+      }),
+      marker: {
+        color: colours.main,
+        opacity: mark.opacity,
+        pattern: {
+          shape: mark.pattern,
+          fgcolor: colours.main,
+          bgcolor: "rgba(0,0,0,0)",
+          solidity: 0.35,
+        },
+        line: { width: 1.5, color: colours.main },
+      },
     });
   }
 
   function overlayTrace(name, x, y, marker) {
-    return { type: "scatter", mode: "markers", name: name, x: x, y: y, hoverinfo: "skip", marker: marker, meta: name };
+    return {
+      type: "scatter",
+      mode: "markers",
+      name: name,
+      x: x,
+      y: y,
+      hoverinfo: "skip",
+      marker: marker,
+      meta: name,
+    };
   }
 
   function selectedEvents(model, state, visible, cluster) {
     const shown = new Set(visible);
-    if (state.event !== null) { return shown.has(state.event) ? [state.event] : []; }
-    if (state.at !== null) { return visible.filter(function (i) { return (cluster || [state.at]).indexOf(model.events[i].place) >= 0; }); }
+    if (state.event !== null) {
+      return shown.has(state.event) ? [state.event] : [];
+    }
+    if (state.at !== null) {
+      return visible.filter(function (i) {
+        return (cluster || [state.at]).indexOf(model.events[i].place) >= 0;
+      });
+    }
     return model.focus !== null && shown.has(model.focus) ? [model.focus] : [];
   }
 
@@ -66,17 +148,47 @@
     const colours = PALETTES[options.scheme];
     const marks = model.data.timeline.marks;
     const heights = laneHeights(model);
-    const position = function (i) { const e = model.events[i]; return heights.get(e.lane) + e.row; };
+    const position = function (i) {
+      const e = model.events[i];
+      return heights.get(e.lane) + e.row;
+    };
     const data = Object.keys(marks).map(function (key) {
-      const events = visible.filter(function (i) { return model.events[i].mark === key; });
+      const events = visible.filter(function (i) {
+        return model.events[i].mark === key;
+      });
       return markTrace(model, key, marks[key], events, heights, colours);
     });
-    const disputed = visible.filter(function (i) { return model.events[i].disputed; });
-    data.push(overlayTrace("sources disagree", disputed.map(function (i) { return midpoint(model.events[i]); }),
-      disputed.map(function (i) { return position(i) + 0.3; }), { symbol: "triangle-down", size: 10, color: colours.accent }));
+    const disputed = visible.filter(function (i) {
+      return model.events[i].disputed;
+    });
+    data.push(
+      overlayTrace(
+        "sources disagree",
+        disputed.map(function (i) {
+          return midpoint(model.events[i]);
+        }),
+        disputed.map(function (i) {
+          return position(i) + 0.3;
+        }),
+        { symbol: "triangle-down", size: 10, color: colours.accent },
+      ),
+    );
     const selected = selectedEvents(model, state, visible, options.cluster);
-    data.push(overlayTrace("selected", selected.map(function (i) { return midpoint(model.events[i]); }), selected.map(position),
-      { symbol: "circle-open", size: 26, color: colours.ring, line: { width: 3, color: colours.ring } }));
+    data.push(
+      overlayTrace(
+        "selected",
+        selected.map(function (i) {
+          return midpoint(model.events[i]);
+        }),
+        selected.map(position),
+        {
+          symbol: "circle-open",
+          size: 26,
+          color: colours.ring,
+          line: { width: 3, color: colours.ring },
+        },
+      ),
+    );
     return { data: data, layout: timelineLayout(model, visible, state, options) };
   }
 
@@ -87,50 +199,94 @@
       template: options.template,
       height: axes.padding + axes.rowHeight * count,
       margin: { l: 10, r: 16, t: 10, b: 40 },
-      xaxis: { type: "date", range: (state.zoom || model.config.range).slice(), title: { text: "" }, automargin: true },
-      yaxis: { range: [-0.6, count - 0.4], tickvals: model.lanes.map(function (_, rank) { return count - 1 - rank; }), ticktext: model.lanes.map(function (lane) { return escapeText(axes.lanes[lane]); }), fixedrange: true, zeroline: false, automargin: true },
-      barmode: "overlay", hovermode: "closest", showlegend: false,
+      xaxis: {
+        type: "date",
+        range: (state.zoom || model.config.range).slice(),
+        title: { text: "" },
+        automargin: true,
+      },
+      yaxis: {
+        range: [-0.6, count - 0.4],
+        tickvals: model.lanes.map(function (_, rank) {
+          return count - 1 - rank;
+        }),
+        ticktext: model.lanes.map(function (lane) {
+          return escapeText(axes.lanes[lane]);
+        }),
+        fixedrange: true,
+        zeroline: false,
+        automargin: true,
+      },
+      barmode: "overlay",
+      hovermode: "closest",
+      showlegend: false,
       dragmode: options.narrow ? false : "zoom",
-      font: { size: options.narrow ? 11 : 12 }
+      font: { size: options.narrow ? 11 : 12 },
     };
-    if (!visible.length) { layout.annotations = [noEvents()]; }
+    if (!visible.length) {
+      layout.annotations = [noEvents()];
+    }
     return layout;
   }
 
   function noEvents() {
-    return { text: "No event matches these filters", xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 15 } };
+    return {
+      text: "No event matches these filters",
+      xref: "paper",
+      yref: "paper",
+      x: 0.5,
+      y: 0.5,
+      showarrow: false,
+      font: { size: 15 },
+    };
   }
 
   function placeGroups(model, visible) {
     const groups = new Map();
     visible.forEach(function (i) {
       const place = model.events[i].place;
-      if (model.data.places[place].lat === undefined) { return; }
-      if (!groups.has(place)) { groups.set(place, []); }
+      if (model.data.places[place].lat === undefined) {
+        return;
+      }
+      if (!groups.has(place)) {
+        groups.set(place, []);
+      }
       groups.get(place).push(i);
     });
     return groups;
   }
 
   function placeRow(model, place, events) {
-    const titles = events.slice(0, MAX_TITLES).map(function (i) { const e = model.events[i]; return escapeText(e.date + ": " + e.title); });
-    if (events.length > MAX_TITLES) { titles.push("… and " + (events.length - MAX_TITLES) + " more"); }
+    const titles = events.slice(0, MAX_TITLES).map(function (i) {
+      const e = model.events[i];
+      return escapeText(e.date + ": " + e.title);
+    });
+    if (events.length > MAX_TITLES) {
+      titles.push("… and " + (events.length - MAX_TITLES) + " more");
+    }
     const count = events.length + (events.length === 1 ? " event" : " events");
     return [place, escapeText(model.placeName(place)), count, titles.join("<br>")];
   }
 
-  function markerSize(count) { return 11 + 5 * Math.sqrt(count); }
+  function markerSize(count) {
+    return 11 + 5 * Math.sqrt(count);
+  }
 
   /* The clicked place and every place whose marker overlaps it at this map width, so that no
      event hides under another's marker. Distances are approximate: degrees to pixels at the
      scale of the view's longitude range. */
   function placeCluster(model, visible, place, width) {
     const groups = placeGroups(model, visible);
-    if (!groups.has(place)) { return [place]; }
+    if (!groups.has(place)) {
+      return [place];
+    }
     const pixels = width / (model.config.map.lon[1] - model.config.map.lon[0]);
-    const here = model.data.places[place], radius = markerSize(groups.get(place).length) / 2;
+    const here = model.data.places[place],
+      radius = markerSize(groups.get(place).length) / 2;
     const near = Array.from(groups.keys()).filter(function (other) {
-      if (other === place) { return false; }
+      if (other === place) {
+        return false;
+      }
       const there = model.data.places[other];
       const distance = Math.hypot((there.lon - here.lon) * 0.9, there.lat - here.lat) * pixels;
       return distance < 0.8 * (radius + markerSize(groups.get(other).length) / 2);
@@ -140,7 +296,11 @@
 
   function mapClass(model, place, events) {
     const area = model.data.places[place].area ? "area" : "point";
-    return events.some(function (i) { return model.events[i].disputed; }) ? area + "-disputed" : area;
+    return events.some(function (i) {
+      return model.events[i].disputed;
+    })
+      ? area + "-disputed"
+      : area;
   }
 
   function map(model, visible, state, options) {
@@ -148,27 +308,62 @@
     const groups = placeGroups(model, visible);
     const marks = model.data.map.marks;
     const data = Object.keys(marks).map(function (key) {
-      const places = Array.from(groups.keys()).filter(function (p) { return mapClass(model, p, groups.get(p)) === key; });
+      const places = Array.from(groups.keys()).filter(function (p) {
+        return mapClass(model, p, groups.get(p)) === key;
+      });
       return {
-        type: "scattergeo", mode: "markers", name: marks[key].name, meta: key,
-        lat: places.map(function (p) { return model.data.places[p].lat; }),
-        lon: places.map(function (p) { return model.data.places[p].lon; }),
-        customdata: places.map(function (p) { return placeRow(model, p, groups.get(p)); }),
-        hovertemplate: "<b>%{customdata[1]}</b> (%{customdata[2]})<br>%{customdata[3]}<extra></extra>",
-        marker: { size: places.map(function (p) { return markerSize(groups.get(p).length); }), symbol: marks[key].symbol, color: colours.main, opacity: 0.9, line: { width: 2, color: colours.main } }
+        type: "scattergeo",
+        mode: "markers",
+        name: marks[key].name,
+        meta: key,
+        lat: places.map(function (p) {
+          return model.data.places[p].lat;
+        }),
+        lon: places.map(function (p) {
+          return model.data.places[p].lon;
+        }),
+        customdata: places.map(function (p) {
+          return placeRow(model, p, groups.get(p));
+        }),
+        hovertemplate:
+          "<b>%{customdata[1]}</b> (%{customdata[2]})<br>%{customdata[3]}<extra></extra>",
+        marker: {
+          size: places.map(function (p) {
+            return markerSize(groups.get(p).length);
+          }),
+          symbol: marks[key].symbol,
+          color: colours.main,
+          opacity: 0.9,
+          line: { width: 2, color: colours.main },
+        },
       };
     });
     const ring = selectedPlace(model, state, visible, groups);
     data.push({
-      type: "scattergeo", mode: "markers", name: "selected", meta: "selected", hoverinfo: "skip",
-      lat: ring === null ? [] : [model.data.places[ring].lat], lon: ring === null ? [] : [model.data.places[ring].lon],
-      marker: { size: ring === null ? [] : [markerSize(groups.get(ring).length) + 14], symbol: "circle-open", color: colours.ring, line: { width: 3, color: colours.ring } }
+      type: "scattergeo",
+      mode: "markers",
+      name: "selected",
+      meta: "selected",
+      hoverinfo: "skip",
+      lat: ring === null ? [] : [model.data.places[ring].lat],
+      lon: ring === null ? [] : [model.data.places[ring].lon],
+      marker: {
+        size: ring === null ? [] : [markerSize(groups.get(ring).length) + 14],
+        symbol: "circle-open",
+        color: colours.ring,
+        line: { width: 3, color: colours.ring },
+      },
     });
     return { data: data, layout: mapLayout(model, visible, options, colours) };
   }
 
   function selectedPlace(model, state, visible, groups) {
-    const chosen = state.at !== null ? state.at : selectedEvents(model, state, visible, null).map(function (i) { return model.events[i].place; })[0];
+    const chosen =
+      state.at !== null
+        ? state.at
+        : selectedEvents(model, state, visible, null).map(function (i) {
+            return model.events[i].place;
+          })[0];
     return chosen !== undefined && chosen !== null && groups.has(chosen) ? chosen : null;
   }
 
@@ -186,16 +381,29 @@
       showlegend: false,
       dragmode: options.narrow ? false : "pan",
       geo: {
-        projection: { type: "natural earth" }, resolution: 50, fitbounds: false,
-        lataxis: { range: model.config.map.lat.slice() }, lonaxis: { range: model.config.map.lon.slice() },
-        showcountries: true, countrycolor: colours.border, showland: true, landcolor: colours.land,
-        showocean: true, oceancolor: colours.ocean, showlakes: true, lakecolor: colours.ocean,
-        coastlinecolor: colours.border, showframe: false, bgcolor: "rgba(0,0,0,0)"
-      }
+        projection: { type: "natural earth" },
+        resolution: 50,
+        fitbounds: false,
+        lataxis: { range: model.config.map.lat.slice() },
+        lonaxis: { range: model.config.map.lon.slice() },
+        showcountries: true,
+        countrycolor: colours.border,
+        showland: true,
+        landcolor: colours.land,
+        showocean: true,
+        oceancolor: colours.ocean,
+        showlakes: true,
+        lakecolor: colours.ocean,
+        coastlinecolor: colours.border,
+        showframe: false,
+        bgcolor: "rgba(0,0,0,0)",
+      },
     };
-    if (!visible.length) { layout.annotations = [noEvents()]; }
+    if (!visible.length) {
+      layout.annotations = [noEvents()];
+    }
     return layout;
   }
 
   EA.figures = { timeline: timeline, map: map, placeCluster: placeCluster, escapeText: escapeText };
-})(window.EventAtlas = window.EventAtlas || {});
+})((window.EventAtlas = window.EventAtlas || {}));

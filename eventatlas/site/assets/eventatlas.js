@@ -4,12 +4,23 @@
 (function (EA) {
   "use strict";
 
-  const S = EA.state, F = EA.figures, U = EA.ui;
-  const PLOT_CONFIG = { responsive: false, displayModeBar: false, displaylogo: false, scrollZoom: false, doubleClick: "reset", showTips: false };
+  const S = EA.state,
+    F = EA.figures,
+    U = EA.ui;
+  const PLOT_CONFIG = {
+    responsive: false,
+    displayModeBar: false,
+    displaylogo: false,
+    scrollZoom: false,
+    doubleClick: "reset",
+    showTips: false,
+  };
   let views = [];
 
   function scheme() {
-    return document.body && document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
+    return document.body && document.body.getAttribute("data-md-color-scheme") === "slate"
+      ? "dark"
+      : "light";
   }
 
   function figureOptions(view) {
@@ -21,7 +32,11 @@
   /* ---- state changes ---- */
 
   function address(view) {
-    return location.pathname + S.writeState(view.model, view.state, location.search, view.prefix) + location.hash;
+    return (
+      location.pathname +
+      S.writeState(view.model, view.state, location.search, view.prefix) +
+      location.hash
+    );
   }
 
   function commit(view, changes, how) {
@@ -45,16 +60,27 @@
 
   function selectPlace(view, place) {
     const cluster = F.placeCluster(view.model, view.visible, place, mapWidth(view));
-    const here = view.visible.filter(function (i) { return cluster.indexOf(view.model.events[i].place) >= 0; });
-    if (here.length === 1) { select(view, here[0]); } else { commit(view, { event: null, at: place }, "select"); }
+    const here = view.visible.filter(function (i) {
+      return cluster.indexOf(view.model.events[i].place) >= 0;
+    });
+    if (here.length === 1) {
+      select(view, here[0]);
+    } else {
+      commit(view, { event: null, at: place }, "select");
+    }
   }
 
   /* Focus goes back to the list's button that opened the panel (the list is drawn anew meanwhile). */
   function closeDetail(view) {
     const back = view.returnFocus;
     commit(view, { event: null, at: null });
-    const button = back === null ? null : view.el.querySelector('table.ea-list .ea-show[data-index="' + back + '"]');
-    if (button) { button.focus(); }
+    const button =
+      back === null
+        ? null
+        : view.el.querySelector('table.ea-list .ea-show[data-index="' + back + '"]');
+    if (button) {
+      button.focus();
+    }
   }
 
   /* ---- drawing ---- */
@@ -62,20 +88,40 @@
   function render(view, focusPanel) {
     const visible = S.visibleEvents(view.model, view.state);
     view.visible = visible;
-    view.cluster = view.state.at === null ? null : F.placeCluster(view.model, visible, view.state.at, mapWidth(view));
-    view.selected = view.state.event !== null ? [view.state.event] : view.model.focus !== null && view.state.at === null ? [view.model.focus] : [];
-    if (view.form) { U.showFilters(view); U.showCount(view, visible); }
+    view.cluster =
+      view.state.at === null
+        ? null
+        : F.placeCluster(view.model, visible, view.state.at, mapWidth(view));
+    view.selected =
+      view.state.event !== null
+        ? [view.state.event]
+        : view.model.focus !== null && view.state.at === null
+          ? [view.model.focus]
+          : [];
+    if (view.form) {
+      U.showFilters(view);
+      U.showCount(view, visible);
+    }
     U.renderList(view, visible);
     const opened = U.renderDetail(view, visible);
     drawFigures(view, visible);
-    if (focusPanel && opened) { view.el.querySelector(".ea-detail").focus(); }
+    if (focusPanel && opened) {
+      view.el.querySelector(".ea-detail").focus();
+    }
   }
 
   function drawFigures(view, visible) {
-    if (!window.Plotly) { return; }
-    [["timeline", F.timeline], ["map", F.map]].forEach(function (pair) {
+    if (!window.Plotly) {
+      return;
+    }
+    [
+      ["timeline", F.timeline],
+      ["map", F.map],
+    ].forEach(function (pair) {
       const target = view.el.querySelector(".ea-" + pair[0]);
-      if (!target) { return; }
+      if (!target) {
+        return;
+      }
       drawFigure(view, target, pair[0], pair[1]);
       describeFigure(view, target, pair[0], visible);
     });
@@ -84,40 +130,71 @@
   /* One drawing at a time per figure: Plotly drawing a map again before the last one is done
      leaves two maps on top of each other. A request made meanwhile draws the latest state after. */
   function drawFigure(view, target, kind, build) {
-    if (target.eaDrawing) { target.eaDrawAgain = true; return; }
+    if (target.eaDrawing) {
+      target.eaDrawAgain = true;
+      return;
+    }
     target.eaDrawing = true;
-    const options = Object.assign(figureOptions(view), { mapWidth: target.clientWidth, cluster: view.cluster });
+    const options = Object.assign(figureOptions(view), {
+      mapWidth: target.clientWidth,
+      cluster: view.cluster,
+    });
     const figure = build(view.model, view.visible, view.state, options);
-    figure.layout.width = target.clientWidth; /* the panel opening or closing changes it; Plotly would keep the old one */
+    figure.layout.width =
+      target.clientWidth; /* the panel opening or closing changes it; Plotly would keep the old one */
     view.drawing = true;
     window.Plotly.react(target, figure.data, figure.layout, PLOT_CONFIG).then(function () {
       view.drawing = false;
       target.eaDrawing = false;
-      if (!target.hasAttribute("data-drawn")) { listenToFigure(view, target, kind); target.setAttribute("data-drawn", "true"); }
-      if (target.eaDrawAgain) { target.eaDrawAgain = false; drawFigure(view, target, kind, build); }
+      if (!target.hasAttribute("data-drawn")) {
+        listenToFigure(view, target, kind);
+        target.setAttribute("data-drawn", "true");
+      }
+      if (target.eaDrawAgain) {
+        target.eaDrawAgain = false;
+        drawFigure(view, target, kind, build);
+      }
     });
   }
 
   function describeFigure(view, target, kind, visible) {
-    const places = new Set(visible.map(function (i) { return view.model.events[i].place; })).size;
-    const what = kind === "timeline" ? "Timeline of " + U.plural(visible.length, "event") + ", one row per theme"
-      : "Map of " + U.plural(visible.length, "event") + " at " + U.plural(places, "place");
+    const places = new Set(
+      visible.map(function (i) {
+        return view.model.events[i].place;
+      }),
+    ).size;
+    const what =
+      kind === "timeline"
+        ? "Timeline of " + U.plural(visible.length, "event") + ", one row per theme"
+        : "Map of " + U.plural(visible.length, "event") + " at " + U.plural(places, "place");
     target.setAttribute("aria-label", what + ". The table below lists the same events.");
   }
 
   function listenToFigure(view, target, kind) {
     target.on("plotly_click", function (event) {
       const point = event && event.points && event.points[0];
-      if (!point || !point.customdata) { return; }
-      if (kind === "timeline") { select(view, point.customdata[0]); } else { selectPlace(view, point.customdata[0]); }
+      if (!point || !point.customdata) {
+        return;
+      }
+      if (kind === "timeline") {
+        select(view, point.customdata[0]);
+      } else {
+        selectPlace(view, point.customdata[0]);
+      }
     });
     if (kind === "timeline") {
-      target.on("plotly_relayout", function (change) { if (!view.drawing) { zoomed(view, change); } });
+      target.on("plotly_relayout", function (change) {
+        if (!view.drawing) {
+          zoomed(view, change);
+        }
+      });
     }
   }
 
   function zoomed(view, change) {
-    const range = change["xaxis.range"] || (change["xaxis.range[0]"] && [change["xaxis.range[0]"], change["xaxis.range[1]"]]);
+    const range =
+      change["xaxis.range"] ||
+      (change["xaxis.range[0]"] && [change["xaxis.range[0]"], change["xaxis.range[1]"]]);
     if (range) {
       commit(view, { zoom: [String(range[0]).slice(0, 10), String(range[1]).slice(0, 10)] });
     } else if (change["xaxis.autorange"]) {
@@ -127,13 +204,23 @@
 
   /* Zoom buttons: move or scale the shown dates around their middle. */
   function zoomBy(view, action) {
-    if (action === "reset") { commit(view, { zoom: null }); return; }
-    const range = (view.state.zoom || view.model.config.range).map(function (d) { return Date.parse(d); });
-    const middle = (range[0] + range[1]) / 2, half = (range[1] - range[0]) / 2;
+    if (action === "reset") {
+      commit(view, { zoom: null });
+      return;
+    }
+    const range = (view.state.zoom || view.model.config.range).map(function (d) {
+      return Date.parse(d);
+    });
+    const middle = (range[0] + range[1]) / 2,
+      half = (range[1] - range[0]) / 2;
     const shift = { earlier: -half, later: half }[action] || 0;
-    const scale = { "in": 0.5, out: 2 }[action] || 1;
-    const next = [middle + shift - half * scale, middle + shift + half * scale].map(function (t) { return new Date(t).toISOString().slice(0, 10); });
-    if (next[0] < next[1]) { commit(view, { zoom: next }); }
+    const scale = { in: 0.5, out: 2 }[action] || 1;
+    const next = [middle + shift - half * scale, middle + shift + half * scale].map(function (t) {
+      return new Date(t).toISOString().slice(0, 10);
+    });
+    if (next[0] < next[1]) {
+      commit(view, { zoom: next });
+    }
   }
 
   /* ---- set-up ---- */
@@ -141,20 +228,53 @@
   function listenToControls(view) {
     view.el.addEventListener("click", function (event) {
       const button = event.target.closest("button");
-      if (!button || !view.el.contains(button)) { return; }
-      if (button.hasAttribute("data-index")) { select(view, Number(button.getAttribute("data-index")), button.classList.contains("ea-show")); }
-      if (button.hasAttribute("data-zoom")) { zoomBy(view, button.getAttribute("data-zoom")); }
-      if (button.hasAttribute("data-more")) { U.moreRows(view, button.getAttribute("data-more")); render(view); }
+      if (!button || !view.el.contains(button)) {
+        return;
+      }
+      if (button.hasAttribute("data-index")) {
+        select(
+          view,
+          Number(button.getAttribute("data-index")),
+          button.classList.contains("ea-show"),
+        );
+      }
+      if (button.hasAttribute("data-zoom")) {
+        zoomBy(view, button.getAttribute("data-zoom"));
+      }
+      if (button.hasAttribute("data-more")) {
+        U.moreRows(view, button.getAttribute("data-more"));
+        render(view);
+      }
       const action = button.getAttribute("data-action");
-      if (action === "close") { closeDetail(view); }
-      if (action === "clear") { view.listStart = null; commit(view, { actor: null, tag: null, place: null, status: null, from: null, to: null, disputed: false }); }
+      if (action === "close") {
+        closeDetail(view);
+      }
+      if (action === "clear") {
+        view.listStart = null;
+        commit(view, {
+          actor: null,
+          tag: null,
+          place: null,
+          status: null,
+          from: null,
+          to: null,
+          disputed: false,
+        });
+      }
     });
     view.el.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && event.target.closest(".ea-detail")) { closeDetail(view); }
+      if (event.key === "Escape" && event.target.closest(".ea-detail")) {
+        closeDetail(view);
+      }
     });
     if (view.form) {
-      view.form.addEventListener("change", function () { view.listStart = null; commit(view, U.readFilters(view)); });
-      view.form.addEventListener("submit", function (event) { event.preventDefault(); });
+      view.form.addEventListener("change", function () {
+        view.listStart = null;
+        commit(view, U.readFilters(view));
+      });
+      view.form.addEventListener("submit", function (event) {
+        event.preventDefault();
+      });
     }
   }
 
@@ -162,14 +282,26 @@
     const data = window.EventAtlasData;
     const config = JSON.parse(element.getAttribute("data-config") || "{}");
     const view = {
-      el: element, id: element.id, root: element.getAttribute("data-root") || "", prefix: number === 0 ? "" : "v" + (number + 1) + ".",
-      model: new S.Model(data, config), listStart: null, listEnd: null, selected: [], returnFocus: null, drawing: false
+      el: element,
+      id: element.id,
+      root: element.getAttribute("data-root") || "",
+      prefix: number === 0 ? "" : "v" + (number + 1) + ".",
+      model: new S.Model(data, config),
+      listStart: null,
+      listEnd: null,
+      selected: [],
+      returnFocus: null,
+      drawing: false,
     };
     view.state = S.readState(view.model, location.search, view.prefix);
     if (element.querySelector(".ea-figure")) {
       view.form = U.buildToolbar(view);
-      element.querySelectorAll(".ea-zoom, .ea-legend").forEach(function (part) { part.hidden = false; });
-      element.querySelectorAll(".ea-figure-fallback").forEach(function (part) { part.remove(); });
+      element.querySelectorAll(".ea-zoom, .ea-legend").forEach(function (part) {
+        part.hidden = false;
+      });
+      element.querySelectorAll(".ea-figure-fallback").forEach(function (part) {
+        part.remove();
+      });
     }
     listenToControls(view);
     element.setAttribute("data-ready", "true");
@@ -178,7 +310,11 @@
 
   /* mkdocs-material's search dialog has no name; screen readers announce it as "Search". */
   function nameThemeDialogs() {
-    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) { dialog.setAttribute("aria-label", "Search"); });
+    document
+      .querySelectorAll(".md-search[role=dialog]:not([aria-label])")
+      .forEach(function (dialog) {
+        dialog.setAttribute("aria-label", "Search");
+      });
   }
 
   /* plotly.js puts its layout rules in a <style> in <head> once, when it loads; mkdocs-material's
@@ -186,14 +322,25 @@
   let plotlyStyles = [];
 
   function keepPlotlyStyles() {
-    plotlyStyles = Array.from(document.querySelectorAll("head style[id^='plotly.js']")).map(function (style) {
-      return { id: style.id, css: Array.from(style.sheet ? style.sheet.cssRules : []).map(function (rule) { return rule.cssText; }).join("\n") };
-    });
+    plotlyStyles = Array.from(document.querySelectorAll("head style[id^='plotly.js']")).map(
+      function (style) {
+        return {
+          id: style.id,
+          css: Array.from(style.sheet ? style.sheet.cssRules : [])
+            .map(function (rule) {
+              return rule.cssText;
+            })
+            .join("\n"),
+        };
+      },
+    );
   }
 
   function restorePlotlyStyles() {
     plotlyStyles.forEach(function (saved) {
-      if (!document.getElementById(saved.id)) { document.head.appendChild(U.el("style", { id: saved.id }, saved.css)); }
+      if (!document.getElementById(saved.id)) {
+        document.head.appendChild(U.el("style", { id: saved.id }, saved.css));
+      }
     });
   }
 
@@ -201,20 +348,40 @@
     nameThemeDialogs();
     restorePlotlyStyles();
     const elements = Array.from(document.querySelectorAll(".ea-view"));
-    if (elements.length && elements.every(function (el) { return views.some(function (view) { return view.el === el; }); })) { return; }
-    views.forEach(function (view) { view.el.querySelectorAll(".js-plotly-plot").forEach(function (plot) { window.Plotly.purge(plot); }); });
-    if (!window.EventAtlasData) { views = []; return; }
+    if (
+      elements.length &&
+      elements.every(function (el) {
+        return views.some(function (view) {
+          return view.el === el;
+        });
+      })
+    ) {
+      return;
+    }
+    views.forEach(function (view) {
+      view.el.querySelectorAll(".js-plotly-plot").forEach(function (plot) {
+        window.Plotly.purge(plot);
+      });
+    });
+    if (!window.EventAtlasData) {
+      views = [];
+      return;
+    }
     views = elements.map(setUp);
     views.forEach(function (view) {
       const canonical = address(view);
-      if (canonical !== location.pathname + location.search + location.hash) { history.replaceState(history.state, "", canonical); }
+      if (canonical !== location.pathname + location.search + location.hash) {
+        history.replaceState(history.state, "", canonical);
+      }
       render(view);
     });
   }
 
   function restoreFromAddress() {
     views.forEach(function (view) {
-      if (!document.contains(view.el)) { return; }
+      if (!document.contains(view.el)) {
+        return;
+      }
       view.state = S.readState(view.model, location.search, view.prefix);
       view.listStart = null;
       render(view);
@@ -222,7 +389,11 @@
   }
 
   function redrawAll() {
-    views.forEach(function (view) { if (document.contains(view.el)) { drawFigures(view, view.visible); } });
+    views.forEach(function (view) {
+      if (document.contains(view.el)) {
+        drawFigures(view, view.visible);
+      }
+    });
   }
 
   let resizing = null;
@@ -235,19 +406,27 @@
   let shownScheme = null;
 
   function schemeChanged() {
-    if (scheme() !== shownScheme) { shownScheme = scheme(); redrawAll(); }
+    if (scheme() !== shownScheme) {
+      shownScheme = scheme();
+      redrawAll();
+    }
   }
 
   function start() {
     shownScheme = scheme();
     keepPlotlyStyles();
-    new MutationObserver(schemeChanged).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    new MutationObserver(schemeChanged).observe(document.body, {
+      attributes: true,
+      attributeFilter: ["data-md-color-scheme"],
+    });
     window.addEventListener("resize", redrawSoon);
     window.addEventListener("popstate", restoreFromAddress);
     setUpAll();
     /* mkdocs-material emits every page it shows by instant navigation here (never on file://, where
        its stream ends at once; the call above covers the first page everywhere). */
-    if (window.document$ && typeof window.document$.subscribe === "function") { window.document$.subscribe(setUpAll); }
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(setUpAll);
+    }
   }
 
   if (document.readyState === "loading") {
@@ -255,4 +434,4 @@
   } else {
     start();
   }
-})(window.EventAtlas = window.EventAtlas || {});
+})((window.EventAtlas = window.EventAtlas || {}));

@@ -40,3 +40,7 @@ class GeocodingError(EventAtlasError):
 
 class BuildError(EventAtlasError):
     """Raised when the site cannot be written (an output folder, a narrative directive)."""
+
+
+class WriteError(EventAtlasError):
+    """Raised when a file or the site cannot be written (full disk, no permission); none changed."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,13 +18,21 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
 
 from .errors import EventAtlasError
 from .pipeline import Prepared, prepare, save_cache
 from .site.pages import relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, site_files
 from .site.views import find_view_blocks, lines_before, parse_view_spec
-from .writefile import swap_directory
+from .writefile import (
+    WriteError,
+    acquire_build_lock,
+    make_building_folder,
+    missing_files,
+    publish_target,
+    swap_directory,
+)
 
 log = logging.getLogger("mkdocs.plugins.eventatlas")
 
@@ -46,12 +53,15 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.prepared: Prepared | None = None
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
+        self.lock = None
+        self.expected_files: list[str] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
+        self._take_lock(base)
         self.events_path, self.places_path = base / self.config.events, base / self.config.places
         self.prepared = self._prepare()
         _ensure_build_date(self.prepared)
@@ -74,15 +84,29 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             )
         return prepared
 
+    def _take_lock(self, project: Path) -> None:
+        """One build or serve rebuild of a project at a time: a second one waits for the first."""
+        if self.lock is not None:
+            return
+        try:
+            self.lock = acquire_build_lock(project, on_wait=_say_waiting)
+        except WriteError as error:
+            raise PluginError(f"eventatlas: {error}") from None
+
+    def _release_lock(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
     def _build_into_temporary_folder(self, config) -> None:
         self.final_site_dir = config.site_dir
-        parent = Path(config.site_dir).resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        name = Path(config.site_dir).name
-        for leftover in parent.glob(f".{name}.building.*"):  # from a build that was killed
-            shutil.rmtree(leftover, ignore_errors=True)
-        self.building_dir = tempfile.mkdtemp(prefix=f".{name}.building.", dir=parent)
-        os.chmod(self.building_dir, 0o755)  # mkdtemp makes it private; a published site is not
+        try:
+            self.building_dir = str(make_building_folder(publish_target(config.site_dir)))
+        except OSError as error:
+            raise PluginError(
+                f"eventatlas: cannot create a folder beside {config.site_dir}: "
+                f"{error.strerror or error}"
+            ) from None
         config.site_dir = self.building_dir
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -135,17 +159,51 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         server.watch(str(self.places_path))
         return server
 
+    def on_env(self, env, *, config, files):
+        self.expected_files = [f.dest_uri for f in files if f.inclusion.is_included()]
+        return env
+
     def on_post_build(self, *, config) -> None:
         # The cache is saved after the site, so a killed build never leaves a cache the site lacks.
-        if self.final_site_dir:
-            swap_directory(Path(config.site_dir), Path(self.final_site_dir))
-            config.site_dir, self.final_site_dir = self.final_site_dir, None
-        save_cache(self.prepared, self.places_path)
+        try:
+            if self.final_site_dir:
+                self._publish(config)
+            save_cache(self.prepared, self.places_path)
+        except WriteError as error:
+            raise PluginError(f"eventatlas: {error}") from None
+        finally:
+            self._release_lock()
+
+    def _publish(self, config) -> None:
+        """Swap the finished folder into place, only when it holds every file of the site."""
+        _refuse_strict_warnings()
+        missing = missing_files(Path(config.site_dir), ["index.html", *self.expected_files])
+        if missing:
+            raise PluginError(
+                f"eventatlas: the new site lacks {len(missing)} file(s) (first: {missing[0]}); "
+                "the previous site is kept"
+            )
+        swap_directory(Path(config.site_dir), Path(self.final_site_dir))
+        config.site_dir, self.final_site_dir = self.final_site_dir, None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir and self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
+        self._release_lock()
+
+
+def _say_waiting() -> None:
+    log.info("eventatlas: waiting for another build of this project to finish")
+
+
+def _refuse_strict_warnings() -> None:
+    """MkDocs aborts a --strict build with warnings after on_post_build: publish nothing then."""
+    for handler in logging.getLogger("mkdocs").handlers:
+        counts = handler.get_counts() if isinstance(handler, CountHandler) else []
+        if counts:
+            found = ", ".join(f"{n} {level.lower()}(s)" for level, n in counts)
+            raise PluginError(f"eventatlas: {found} in strict mode; the previous site is kept")
 
 
 def _ensure_build_date(prepared: Prepared) -> None:

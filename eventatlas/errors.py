@@ -23,7 +23,20 @@ class Problem:
         location = f"{self.file}:{self.line}" if self.line else self.file
         prefix = "warning: " if self.severity == "warning" else ""
         subject = f" {self.subject}:" if self.subject else ""
-        return f"{location}:{subject} {prefix}{self.message}"
+        return shown(f"{location}:{subject} {prefix}{self.message}")
+
+
+def shown(text: str) -> str:
+    """Text safe to print as one line: newlines, controls and invisible characters escaped.
+
+    A value holding a newline could otherwise print a line of its own (a fake 'OK'), and a
+    bidirectional control could reverse the rest of the line.
+    """
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(character: str) -> str:
+    return repr(character)[1:-1] if ord(character) < 0x80 else f"\\u{ord(character):04x}"
 
 
 class DataError(EventAtlasError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DataError, Problem
-from .schema import Event, Place, PlacesFile, Source, Timeline
+from .schema import LANE_LIMIT, Event, Place, PlacesFile, Source, Timeline
 from .yamlfile import LocatedData, load_yaml_file
 
 _TYPE_NAMES = {
@@ -70,6 +71,7 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
     sources = _validate_items(located, root, "sources", Source, "source", problems)
     events = _validate_items(located, root, "events", Event, "event", problems)
     problems += _check_references(located, sources, events, _declared_ids(root.get("sources")))
+    problems += _check_lanes(located, events) + _look_alike_names(located, events)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
@@ -83,16 +85,48 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
     """Load places.yaml (a missing file is an empty cache); raise DataError on mistakes."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
     located = load_yaml_file(path, label or display_path(path))
     data = located.data if located.data is not None else {}
+    problems = _same_names_in_other_forms(located, data)
     try:
-        return dict(PlacesFile.model_validate(data).places)
+        places = dict(PlacesFile.model_validate(data).places)
     except ValidationError as error:
-        raise DataError(
-            [_problem(located, e, (), "", PlacesFile) for e in error.errors()]
-        ) from None
+        problems += [_place_problem(located, e) for e in error.errors()]
+    if problems:
+        raise DataError(problems)
+    return places
+
+
+def _place_problem(located: LocatedData, error: dict) -> Problem:
+    """A places.yaml problem; a bad name (a mapping key) is reported on the name's line."""
+    loc = error["loc"]
+    if len(loc) == 3 and loc[0] == "places" and loc[2] == "[key]":
+        message = f"the name {_quoted(str(loc[1]))} {_message(error, (), Place)}"
+        return Problem(located.file, located.line_of(loc[:2]), "", f"field 'places': {message}")
+    return _problem(located, error, (), "", PlacesFile)
+
+
+def _same_names_in_other_forms(located: LocatedData, data: Any) -> list[Problem]:
+    """Two keys that are one name written in two Unicode forms (é as one or two characters)."""
+    places = data.get("places") if isinstance(data, dict) else None
+    seen: dict[str, str] = {}
+    problems = []
+    for key in places if isinstance(places, dict) else {}:
+        normal = unicodedata.normalize("NFC", key)
+        if normal in seen:
+            problems.append(
+                Problem(
+                    located.file,
+                    located.line_of(("places", key)),
+                    f"place {_quoted(key)}",
+                    f"is the name on line {located.line_of(('places', seen[normal]))} written in "
+                    "another Unicode form; keep one entry",
+                )
+            )
+        seen.setdefault(normal, key)
+    return problems
 
 
 def _check_root(located: LocatedData, problems: list[Problem]) -> dict:
@@ -203,6 +237,8 @@ def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
         return f"is not a known field{_did_you_mean(str(loc[-1]), known)}; expected one of: {', '.join(known)}"
+    if kind in _LIMITS:
+        return _LIMITS[kind](error, value)
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_describe_value(value)}{_quote_hint(value, kind)}"
     if kind in ("value_error", "assertion_error"):
@@ -213,8 +249,25 @@ def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
 def _describe_value(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return _TYPE_NAMES[type(value)]
-    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    shown = repr(value) if not isinstance(value, str) else _quoted(value)
     return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {shown}"
+
+
+def _quoted(value: str, limit: int = 60) -> str:
+    """A text value as an error line shows it: in quotes, and cut when long."""
+    return f"'{value[:limit]}…'" if len(value) > limit else f"'{value}'"
+
+
+_LIMITS = {
+    "string_too_long": lambda error, value: (
+        f"is {len(value):,} characters long; the limit is {error['ctx']['max_length']:,} "
+        "(see the field reference)"
+    ),
+    "too_long": lambda error, value: (
+        f"has {error['ctx']['actual_length']:,} entries; the limit is "
+        f"{error['ctx']['max_length']:,} (see the field reference)"
+    ),
+}
 
 
 def _quote_hint(value: Any, kind: str) -> str:
@@ -227,12 +280,15 @@ def _quote_hint(value: Any, kind: str) -> str:
 
 def _model_at(model: type[BaseModel], loc: Iterable) -> type[BaseModel] | None:
     current: Any = model
+    keyed = False  # the previous field is a mapping (places: name -> place): skip the name
     for part in loc:
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int) or current is None or keyed:
+            keyed = False
             continue
         field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
         if field is None:
             return None
+        keyed = getattr(field.annotation, "__origin__", None) is dict
         current = _inner_model(field.annotation)
     return current if hasattr(current, "model_fields") else None
 
@@ -301,6 +357,55 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                     "warning",
                 )
             )
+    return problems
+
+
+def _check_lanes(located: LocatedData, events) -> list[Problem]:
+    """At most LANE_LIMIT timeline rows: the first tag over the limit is one located line."""
+    lanes: dict[str, int] = {}
+    for index, event in events:
+        lanes.setdefault(event.lane, index)
+        if len(lanes) > LANE_LIMIT:
+            return [
+                Problem(
+                    located.file,
+                    located.line_of(("events", index, "tags")),
+                    f"event '{event.id}'",
+                    f"field 'tags[1]': {_quoted(event.lane)} would be timeline lane "
+                    f"{len(lanes)}; the limit is {LANE_LIMIT} (the first tag is the lane: "
+                    "reuse an existing one)",
+                )
+            ]
+    return []
+
+
+def _look_alike_names(located: LocatedData, events) -> list[Problem]:
+    """Warn where one actor, tag or place is written two ways (letter case, compatibility forms)."""
+    problems = []
+    for field, names_of in (("actors", lambda e: e.actors), ("tags", lambda e: e.tags)):
+        problems += _look_alikes(located, events, field, names_of)
+    return problems + _look_alikes(located, events, "place", lambda e: [e.place])
+
+
+def _look_alikes(located, events, field: str, names_of) -> list[Problem]:
+    first: dict[str, str] = {}
+    problems = []
+    for index, event in events:
+        for position, name in enumerate(names_of(event)):
+            key = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+            other = first.setdefault(key, name)
+            if other != name:
+                where = (field,) if field == "place" else (field, position)
+                problems.append(
+                    Problem(
+                        located.file,
+                        located.line_of(("events", index, *where)),
+                        f"event '{event.id}'",
+                        f"field '{field}': {_quoted(name)} is also written {_quoted(other)}; "
+                        "write one name one way, or the site shows two",
+                        "warning",
+                    )
+                )
     return problems
 
 

@@ -13,8 +13,26 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .schema import Citation, Dispute, DisputeVersion, Event, Place, PlacesFile, Source, Timeline
+from .schema import (
+    EVENT_LIMIT,
+    LANE_LIMIT,
+    SOURCE_LIMIT,
+    Citation,
+    Dispute,
+    DisputeVersion,
+    Event,
+    Place,
+    PlacesFile,
+    Source,
+    Timeline,
+)
 
+FILE_LIMITS = (
+    f"A file holds at most {EVENT_LIMIT:,} events and {SOURCE_LIMIT:,} sources, in at most "
+    f"{LANE_LIMIT} timeline lanes (distinct first tags), and at most 20 MB in 12 levels of "
+    "nesting. Names and titles may not hold invisible characters; no text may hold "
+    "bidirectional controls (U+202A–U+202E, U+2066–U+2069). Text is stored in Unicode NFC."
+)
 SCHEMA_PATH = "schema/events.schema.json"
 PLACES_SCHEMA_PATH = "schema/places.schema.json"
 FIELDS_START = (
@@ -63,15 +81,33 @@ def field_reference() -> str:
             "| field | required | type | description |",
             "| --- | --- | --- | --- |",
         ]
-        sections += [_row(name, field) for name, field in model.model_fields.items()]
-    sections += ["", FIELDS_END]
+        properties = model.model_json_schema(mode="validation").get("properties", {})
+        sections += [
+            _row(name, field, _limit(properties.get(name, {})))
+            for name, field in model.model_fields.items()
+        ]
+    sections += ["", FILE_LIMITS, "", FIELDS_END]
     return "\n".join(sections)
 
 
-def _row(name: str, field) -> str:
+def _row(name: str, field, limit: str = "") -> str:
     required = "yes" if field.is_required() else f"no{_default(field)}"
-    description = field.description.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    description = (field.description + limit).replace("<", "&lt;").replace(">", "&gt;")
+    description = description.replace("|", "\\|")
     return f"| `{name}` | {required} | {_type_name(field.annotation)} | {description} |"
+
+
+def _limit(schema: dict) -> str:
+    """' At most 300 characters.' from a field's JSON Schema (its maxLength / maxItems)."""
+    options = [schema, *schema.get("anyOf", [])]
+    items = next((o["maxItems"] for o in options if "maxItems" in o), None)
+    each = next((o["items"].get("maxLength") for o in options if "items" in o), None)
+    length = next((o["maxLength"] for o in options if "maxLength" in o), None)
+    parts = [f"at most {items:,} entries" if items else ""]
+    parts += [f"each at most {each:,} characters" if each else ""]
+    parts += [f"at most {length:,} characters" if length else ""]
+    text = ", ".join(p for p in parts if p)
+    return f" At most {text[len('at most ') :]}." if text else ""
 
 
 def _default(field) -> str:

@@ -8,33 +8,93 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import unescape
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_SLUG = re.compile(SLUG_PATTERN)
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: '$' would allow a final newline
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
+# Bidirectional embeddings, overrides and isolates reverse the site's own text around them.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# In a name or title, marks and zero-width characters only make one name look like two.
+_INVISIBLE_IN_NAMES = re.compile("[\u200b-\u200f\u061c\u2060-\u2064\ufeff\u00ad\u180e]")
+
+# Limits no real atlas meets and an accident always does (a pasted file, a runaway script).
+ID_LIMIT = 100  # an id is a folder name: far below every file system's 255 bytes
+NAME_LIMIT = 150  # places, actors, tags, publishers, authors
+TITLE_LIMIT = 300
+TEXT_LIMIT = 2_000  # notes, claims, disputed details, origins
+QUOTE_LIMIT = 3_000
+SUMMARY_LIMIT = 5_000
+URL_LIMIT = 2_000
+LIST_LIMITS = {"actors": 50, "tags": 20, "citations": 50, "disputes": 20, "versions": 20, "via": 20}
+EVENT_LIMIT = 10_000
+SOURCE_LIMIT = 10_000
+LANE_LIMIT = 40  # distinct first tags: one timeline row each
+# Ids that would put an event page where the site keeps something else (events/index.md is events/).
+RESERVED_IDS = frozenset(
+    {"index", "readme", "assets", "search", "data", "schema", "sitemap", "404"}
+)
 
 
 def _clean_text(value: str) -> str:
-    if not value.strip():
+    value = unicodedata.normalize("NFC", value)
+    if not value.strip() or not _visible(value):
         raise ValueError("is empty; write some text")
-    bad = sorted(set(_CONTROL.findall(value)))
+    bad = sorted(set(_CONTROL.findall(value)) | set(_BIDI_CONTROLS.findall(value)))
     if bad:
         names = ", ".join(f"U+{ord(c):04X}" for c in bad)
-        raise ValueError(f"contains control characters ({names}); remove them (tabs included)")
+        raise ValueError(
+            f"contains control characters ({names}); remove them (tabs and bidirectional "
+            "controls included)"
+        )
     return value.strip()
 
 
-def _check_slug(value: str) -> str:
-    if not _SLUG.match(value):
+def _clean_name(value: str) -> str:
+    value = _clean_text(value)
+    bad = sorted(set(_INVISIBLE_IN_NAMES.findall(value)))
+    if bad:
+        names = ", ".join(f"U+{ord(c):04X}" for c in bad)
         raise ValueError(
-            f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'"
+            f"contains invisible characters ({names}); remove them, so that the same name is "
+            "always written the same way"
         )
     return value
+
+
+def _visible(value: str) -> bool:
+    return any(not (c.isspace() or unicodedata.category(c) in ("Cf", "Cc", "Mn")) for c in value)
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError(
+            f"{_quoted(value)} is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'"
+        )
+    if len(value) > ID_LIMIT:
+        raise ValueError(f"is {len(value)} characters long; an id has at most {ID_LIMIT}")
+    if value in RESERVED_IDS:
+        raise ValueError(
+            f"'{value}' is reserved for the site's own pages; choose another id, e.g. '{value}-event'"
+        )
+    return value
+
+
+def _quoted(value: str, limit: int = 60) -> str:
+    """A value as an error line shows it: quoted, escaped by the error line, cut when long."""
+    return repr(value[:limit] + "…") if len(value) > limit else repr(value)
 
 
 def _check_http_url(value: str) -> str:
@@ -71,14 +131,25 @@ def _partial_date(value: object) -> str:
     return parse_partial_date(value).text
 
 
-Text = Annotated[str, AfterValidator(_clean_text)]
+def _text(limit: int, check=_clean_text) -> Any:
+    return Annotated[str, StringConstraints(max_length=limit), AfterValidator(check)]
+
+
+Text = _text(TEXT_LIMIT)
+Name = _text(NAME_LIMIT, _clean_name)
+Title = _text(TITLE_LIMIT, _clean_name)
+Quote = _text(QUOTE_LIMIT)
+Summary = _text(SUMMARY_LIMIT)
 Slug = Annotated[
-    str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})
+    str,
+    AfterValidator(_check_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN, "maxLength": ID_LIMIT}),
 ]
 HttpUrl = Annotated[
     str,
+    StringConstraints(max_length=URL_LIMIT),
     AfterValidator(_check_http_url),
-    WithJsonSchema({"type": "string", "pattern": "^https?://"}),
+    WithJsonSchema({"type": "string", "pattern": "^https?://", "maxLength": URL_LIMIT}),
 ]
 DateText = Annotated[
     EventDate,
@@ -108,7 +179,7 @@ class Citation(_Model):
     """A source that supports an event, with the sentence that says so."""
 
     source: Slug = Field(description="The id of an entry under sources: that supports this.")
-    quote: Text = Field(
+    quote: Quote = Field(
         description="The supporting sentence, copied verbatim in the source's own language."
     )
 
@@ -118,7 +189,9 @@ class DisputeVersion(_Model):
 
     claim: Text = Field(description="What this version says, in English (e.g. 'In Wonsan').")
     citations: list[Citation] = Field(
-        min_length=1, description="The sources that give this version, each with its sentence."
+        min_length=1,
+        max_length=LIST_LIMITS["citations"],
+        description="The sources that give this version, each with its sentence.",
     )
 
 
@@ -129,7 +202,9 @@ class Dispute(_Model):
         description="The disputed detail, as a question or phrase (e.g. 'Where Lavrov met Kim')."
     )
     versions: list[DisputeVersion] = Field(
-        min_length=2, description="Every version the sources give, each with its citations."
+        min_length=2,
+        max_length=LIST_LIMITS["versions"],
+        description="Every version the sources give, each with its citations.",
     )
 
 
@@ -139,9 +214,9 @@ class Source(_Model):
     id: Slug = Field(
         description="A stable id that citations use: lowercase letters, digits and hyphens."
     )
-    title: Text = Field(description="The headline or title exactly as published.")
-    publisher: Text = Field(description="The outlet that published it.")
-    author: Text | None = Field(None, description="The author, where the source names one.")
+    title: Title = Field(description="The headline or title exactly as published.")
+    publisher: Name = Field(description="The outlet that published it.")
+    author: Name | None = Field(None, description="The author, where the source names one.")
     published: PartialDateText | None = Field(
         None,
         description="Publication date where the source gives one: YYYY, YYYY-MM or YYYY-MM-DD.",
@@ -150,8 +225,9 @@ class Source(_Model):
         pattern=r"^[a-z]{2,3}$",
         description="ISO 639 code of the source's language, e.g. 'id' for Indonesian.",
     )
-    via: list[Text] = Field(
+    via: list[Name] = Field(
         default_factory=list,
+        max_length=LIST_LIMITS["via"],
         description="Agencies and outlets the source relays or quotes (KCNA, AP, TASS …).",
     )
     url: HttpUrl | None = Field(
@@ -172,7 +248,7 @@ class Event(_Model):
     id: Slug = Field(
         description="A stable id, used in the page address events/<id>/; never change it once published."
     )
-    title: Text = Field(description="A short English title.")
+    title: Title = Field(description="A short English title.")
     date: DateText = Field(
         description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
     )
@@ -183,7 +259,7 @@ class Event(_Model):
     date_note: Text | None = Field(
         None, description="How the date was established; required when date_source is 'editor'."
     )
-    place: Text = Field(
+    place: Name = Field(
         description="A place name that places.yaml or the gazetteer resolves (or give lat and lon)."
     )
     lat: float | None = Field(
@@ -198,22 +274,29 @@ class Event(_Model):
         le=180,
         description="Longitude in degrees, to place the event exactly (with lat).",
     )
-    actors: list[Text] = Field(
-        default_factory=list, description="People, states and organisations involved."
+    actors: list[Name] = Field(
+        default_factory=list,
+        max_length=LIST_LIMITS["actors"],
+        description="People, states and organisations involved.",
     )
-    tags: list[Text] = Field(
-        min_length=1, description="Themes; the first one is the event's lane on the timeline."
+    tags: list[Name] = Field(
+        min_length=1,
+        max_length=LIST_LIMITS["tags"],
+        description="Themes; the first one is the event's lane on the timeline.",
     )
     status: Literal["confirmed", "reported", "claimed"] = Field(
         "reported",
         description="How well established: confirmed, reported (by media) or claimed (by a party).",
     )
-    summary: Text = Field(description="A few English sentences; Markdown allowed, HTML is not.")
+    summary: Summary = Field(description="A few English sentences; Markdown allowed, HTML is not.")
     citations: list[Citation] = Field(
-        min_length=1, description="The sources that support the event, each with its sentence."
+        min_length=1,
+        max_length=LIST_LIMITS["citations"],
+        description="The sources that support the event, each with its sentence.",
     )
     disputes: list[Dispute] = Field(
         default_factory=list,
+        max_length=LIST_LIMITS["disputes"],
         description="Details on which the sources disagree, with every version.",
     )
 
@@ -250,13 +333,16 @@ class Place(_Model):
 class Timeline(_Model):
     """The whole events.yaml file."""
 
-    sources: list[Source] = Field(description="Every source that events cite.")
+    sources: list[Source] = Field(
+        max_length=SOURCE_LIMIT, description="Every source that events cite."
+    )
     events: list[Event] = Field(
-        description="The events, in any order; the site sorts them by date."
+        max_length=EVENT_LIMIT,
+        description="The events, in any order; the site sorts them by date.",
     )
 
 
 class PlacesFile(_Model):
     """The whole places.yaml file."""
 
-    places: dict[str, Place] = Field(default_factory=dict, description="Place name → coordinates.")
+    places: dict[Name, Place] = Field(default_factory=dict, description="Place name → coordinates.")

@@ -9,6 +9,8 @@ resolver, except timestamps, which stay text so that dates keep the form the edi
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,18 +61,19 @@ class LocatedData:
 def load_yaml_file(path: Path, label: str | None = None) -> LocatedData:
     """Read and parse path, or raise DataError with one line saying what is wrong."""
     label = label or str(path)
-    text = _read_text(path, label)
+    text = read_text_file(path, label)
     return parse_yaml_text(text, label)
 
 
-def _read_text(path: Path, label: str) -> str:
+def read_text_file(path: Path, label: str | None = None) -> str:
+    """The text of a regular UTF-8 file of bounded size, or a DataError saying what is wrong.
+
+    Anything else (a FIFO, a device such as /dev/zero, a symlink to one) is refused before a
+    byte is read, and at most MAX_FILE_BYTES are ever read, so no file can stall a command.
+    """
+    label = label or str(path)
     try:
-        size = os.stat(path).st_size
-        if size > MAX_FILE_BYTES:
-            raise _refuse(
-                label, 0, f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (split it)"
-            )
-        raw = Path(path).read_bytes()
+        raw = _read_bounded(Path(path), label)
     except OSError as error:
         raise _refuse(label, 0, f"cannot read the file: {error.strerror or error}") from None
     try:
@@ -78,6 +81,27 @@ def _read_text(path: Path, label: str) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise _refuse(label, line, "the file is not UTF-8 text; save it as UTF-8") from None
+
+
+def _read_bounded(path: Path, label: str) -> bytes:
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(label, 0, "is not a regular file (a pipe, a device or a folder); give a file")
+    _refuse_size(info.st_size, label)
+    chunks, total = [], 0
+    with open(path, "rb") as stream:  # read in chunks: a file may still grow while it is read
+        while chunk := stream.read(1 << 20):
+            total += len(chunk)
+            _refuse_size(total, label)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refuse_size(size: int, label: str) -> None:
+    if size > MAX_FILE_BYTES:
+        raise _refuse(
+            label, 0, f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (split it)"
+        )
 
 
 def parse_yaml_text(text: str, label: str) -> LocatedData:
@@ -217,9 +241,16 @@ class _TreeBuilder:
     }
 
 
+# YAML 1.1 also reads 1:30 (sexagesimal, 90), 037 (octal, 31), 0x1F, 0b11 and 1_000 as numbers:
+# never what an editor means, so only plain decimals are numbers; the rest stays text.
+_PLAIN_NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+")
+
+
 def _construct_scalar(event: yaml.ScalarEvent) -> Any:
     tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
     construct = _TYPED_TAGS.get(tag)
     if construct is None:  # strings, and timestamps kept as the text the editor wrote
+        return event.value
+    if tag.endswith((":int", ":float")) and not _PLAIN_NUMBER.fullmatch(event.value):
         return event.value
     return construct(yaml.ScalarNode(tag, event.value))

@@ -17,6 +17,9 @@ SYNTAX_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, '~' after it for approximate, ST
 JSON_SCHEMA_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?~?(/\d{4}(-\d{2}(-\d{2})?)?~?)?$"
 _PART = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<approx>~)?")
 _MONTHS = [calendar.month_name[m] for m in range(13)]
+# The figures pad the period drawn by up to a quarter of its span; these years keep every padded
+# day inside the calendar Python and browsers share (no year 0001 or 9999 overflow).
+FIRST_YEAR, LAST_YEAR = 1000, 2999
 
 
 class DateSyntaxError(ValueError):
@@ -86,6 +89,10 @@ def _parse_part(part: str, whole: str) -> tuple[date, date, str, bool]:
     if not match:
         raise DateSyntaxError(f"'{whole}' is not a date; {SYNTAX_HELP}")
     year, month, day = (int(g) if g else None for g in match.group("year", "month", "day"))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateSyntaxError(
+            f"'{whole}' is outside the years {FIRST_YEAR}–{LAST_YEAR} that the atlas can draw"
+        )
     approximate = bool(match.group("approx"))
     try:
         if day is not None:

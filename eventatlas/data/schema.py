@@ -250,7 +250,7 @@ class Event(_Model):
     )
     title: Title = Field(description="A short English title.")
     date: DateText = Field(
-        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
+        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range. Years 1000 to 2999."
     )
     date_source: Literal["source", "editor"] = Field(
         "source",

@@ -1,7 +1,8 @@
 """Stage 4: the site's generated pages, as Markdown files holding escaped HTML.
 
 Every value from the data goes through Jinja2 with autoescaping; summaries are Markdown
-rendered with raw HTML switched off, then sanitised by nh3. Page titles and descriptions
+rendered by markdown-it-py (CommonMark, linear time) with raw HTML switched off, then
+sanitised by nh3. Page titles and descriptions
 are escaped too, because the theme prints front matter without escaping it.
 """
 
@@ -14,9 +15,9 @@ from functools import lru_cache
 from html import escape
 
 import jinja2
-import markdown
 import nh3
 import yaml
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..data.load import Dataset
@@ -59,16 +60,15 @@ def json_for_html(value) -> str:
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=[], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+def _markdown() -> MarkdownIt:
+    # CommonMark through markdown-it-py: its cost grows linearly with the text, even for the
+    # inputs that make backtracking link patterns take minutes ('[' repeated); no raw HTML.
+    return MarkdownIt("commonmark", {"html": False}).disable(["html_block", "html_inline"])
 
 
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
-    html = _markdown().reset().convert(text)
+    html = _markdown().render(text)
     clean = nh3.clean(
         html,
         tags=SUMMARY_TAGS,

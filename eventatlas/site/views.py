@@ -7,6 +7,8 @@ to: 2025-06
 show: [timeline, map, list]
 ```
 
+A fence inside a longer fence (an example of the syntax) is not a block.
+
 Keys select events (ids, tags, actors, places, status; several keys narrow the selection,
 several values widen it; `from` and `to` keep events that overlap the period, each a YYYY,
 YYYY-MM or YYYY-MM-DD) and what to show. A key or value the data does not know is a build
@@ -15,18 +17,18 @@ error naming the page and the line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 
-import yaml
+from markdown_it import MarkdownIt
 
 from ..data.dates import DateSyntaxError, EventDate, parse_partial_date
 from ..data.schema import Event
-from ..errors import BuildError
+from ..data.yamlfile import parse_yaml_text
+from ..errors import BuildError, DataError, shown
 
-FENCE = re.compile(
-    r"^(?P<fence>```+|~~~+)[ \t]*eventatlas[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
-)
+LANGUAGE = "eventatlas"
 SHOWABLE = ("timeline", "map", "list")
 SELECTORS = {
     "ids": lambda e: [e.id],
@@ -62,9 +64,51 @@ class ViewSpec:
         )
 
 
-def find_view_blocks(markdown: str) -> list[tuple[re.Match, int]]:
-    """Every fenced eventatlas block with the line number where it starts."""
-    return [(m, markdown.count("\n", 0, m.start()) + 1) for m in FENCE.finditer(markdown)]
+@dataclass(frozen=True)
+class FencedBlock:
+    """A closed eventatlas fence in a page; read like a regex match (start(), end(), group())."""
+
+    first: int  # offset of the opening fence
+    last: int  # offset just after the closing fence (before its line break)
+    body: str
+
+    def start(self) -> int:
+        return self.first
+
+    def end(self) -> int:
+        return self.last
+
+    def group(self, name: str) -> str:
+        return {"body": self.body}[name]
+
+
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    # CommonMark's block parser, linear in the page: a fence inside a longer fence (an example
+    # of the syntax) is that fence's content, and an unclosed fence is not a block.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def find_view_blocks(markdown: str) -> list[tuple[FencedBlock, int]]:
+    """Every closed, fenced eventatlas block with the line number where it starts."""
+    lines = markdown.split("\n")
+    offsets = [0, *accumulate(len(line) + 1 for line in lines)]
+    found = []
+    for token in _block_parser().parse(markdown):
+        if token.type != "fence" or token.info.strip() != LANGUAGE or not token.map:
+            continue
+        first, after = token.map
+        if _is_closing(lines[after - 1], token.markup) and after - 1 > first:
+            block = FencedBlock(
+                offsets[first], offsets[after - 1] + len(lines[after - 1]), token.content
+            )
+            found.append((block, first + 1))
+    return found
+
+
+def _is_closing(line: str, markup: str) -> bool:
+    text = line.strip()
+    return text.startswith(markup) and not text.strip(markup[0])
 
 
 def lines_before(markdown: str, source: str) -> int:
@@ -75,9 +119,13 @@ def lines_before(markdown: str, source: str) -> int:
 def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     """Read a block's YAML, check every name against the data, raise BuildError saying what is wrong."""
     try:
-        data = yaml.safe_load(body) or {}
-    except yaml.YAMLError as error:
-        raise BuildError(f"{where}: the eventatlas block is not valid YAML: {error}") from None
+        return _parse_view_spec(body, events, where)
+    except BuildError as error:
+        raise BuildError(shown(str(error))) from None
+
+
+def _parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
+    data = _read_block(body, where)
     if not isinstance(data, dict):
         raise BuildError(
             f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join(KEYS)})"
@@ -96,6 +144,17 @@ def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     return ViewSpec(filters, show, period)
 
 
+def _read_block(body: str, where: str):
+    """The block's YAML, read as events.yaml is: no anchors, tags or deep nesting; dates as text."""
+    page, _, line = where.rpartition(":")
+    try:
+        return parse_yaml_text(body, page).data or {}
+    except DataError as error:
+        problem = error.problems[0]
+        at = f"{page}:{int(line) + problem.line}" if line.isdigit() and problem.line else where
+        raise BuildError(f"{at}: the eventatlas block: {problem.message}") from None
+
+
 def _period_bound(value, key: str, where: str) -> EventDate:
     try:
         return parse_partial_date(str(value))
@@ -105,8 +164,10 @@ def _period_bound(value, key: str, where: str) -> EventDate:
 
 def _names(value, key: str, where: str) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
-    if not all(isinstance(v, str) and v.strip() for v in values):
-        raise BuildError(f"{where}: '{key}' in the eventatlas block must be text or a list of text")
+    if not values or not all(isinstance(v, str) and v.strip() for v in values):
+        raise BuildError(
+            f"{where}: '{key}' in the eventatlas block must be text or a list of text, not empty"
+        )
     return tuple(values)
 
 

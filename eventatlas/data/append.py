@@ -17,6 +17,7 @@ from unidecode import unidecode
 from ..errors import DataError, Problem
 from ..pipeline import Prepared, prepare
 from ..writefile import write_text_atomically
+from .yamlfile import parse_yaml_text, read_text_file
 
 FIELD_ORDER = [
     "id",
@@ -37,7 +38,8 @@ FIELD_ORDER = [
 
 def slugify(text: str) -> str:
     """An id from a title: 'Lavrov meets Kim' → 'lavrov-meets-kim'."""
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")[:80] or "event"
+    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+    return slug[:80].rstrip("-") or "event"  # cut first, then trim: never an id ending in '-'
 
 
 def new_event(fields: dict) -> CommentedMap:
@@ -60,17 +62,23 @@ def _flow_list(values) -> CommentedSeq:
 def append_event(events_path: Path, places_path: Path, fields: dict) -> Prepared:
     """Append the event, validate the whole file, and only then replace events.yaml atomically."""
     yaml = _round_trip_yaml()
-    original = events_path.read_text(encoding="utf-8")
-    document = yaml.load(original)
+    original = read_text_file(events_path, str(events_path))
+    parse_yaml_text(original, str(events_path))  # the guarded reader first: located errors
+    document = yaml.load(original.replace("\r\n", "\n"))  # comments would keep the '\r'
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise DataError(
             [Problem(str(events_path), 1, "", "the file has no 'events:' list to add to")]
         )
     document["events"].append(new_event(fields))
-    text = _dump(yaml, document)
+    text = _keep_line_ends(_dump(yaml, document), original)
     prepared = _validate_text(text, events_path, places_path)
     write_text_atomically(events_path, text)
     return prepared
+
+
+def _keep_line_ends(text: str, original: str) -> str:
+    """The file's own line ends: a Windows (CRLF) file stays CRLF."""
+    return text.replace("\n", "\r\n") if "\r\n" in original else text
 
 
 def _round_trip_yaml() -> YAML:
@@ -90,7 +98,7 @@ def _dump(yaml: YAML, document) -> str:
 def _validate_text(text: str, events_path: Path, places_path: Path) -> Prepared:
     with tempfile.TemporaryDirectory() as folder:
         candidate = Path(folder) / events_path.name
-        candidate.write_text(text, encoding="utf-8")
+        candidate.write_bytes(text.encode("utf-8"))
         try:
             return prepare(candidate, places_path, write_cache=False)
         except DataError as error:

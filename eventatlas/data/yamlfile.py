@@ -83,11 +83,20 @@ def read_text_file(path: Path, label: str | None = None) -> str:
         raise _refuse(label, line, "the file is not UTF-8 text; save it as UTF-8") from None
 
 
-def _read_bounded(path: Path, label: str) -> bytes:
-    info = os.stat(path)
+def check_regular_file(path: Path, label: str | None = None) -> None:
+    """Refuse, before reading, anything but a regular file within the size limit."""
+    label = label or str(path)
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise _refuse(label, 0, f"cannot read the file: {error.strerror or error}") from None
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(label, 0, "is not a regular file (a pipe, a device or a folder); give a file")
     _refuse_size(info.st_size, label)
+
+
+def _read_bounded(path: Path, label: str) -> bytes:
+    check_regular_file(path, label)
     chunks, total = [], 0
     with open(path, "rb") as stream:  # read in chunks: a file may still grow while it is read
         while chunk := stream.read(1 << 20):

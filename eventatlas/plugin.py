@@ -191,6 +191,11 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
         self._release_lock()
+        if isinstance(error, OSError):  # a full disk, a file too large: a line, not a traceback
+            raise PluginError(
+                f"eventatlas: cannot write {error.filename2 or error.filename or 'the site'}: "
+                f"{error.strerror or error}; the previous site is kept"
+            ) from None
 
 
 def _say_waiting() -> None:

@@ -247,3 +247,29 @@ def test_the_site_works_from_file_urls(browser, built_site):
     assert page.locator(".ea-map .geo .countries path").count() > 0
     assert errors == []
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_a_confirmed_row_selected_on_an_event_page(warm_page, site_url, scheme):
+    """The status badge inside the selected row keeps 4.5:1 on the selection tint, both palettes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = warm_page.page
+    page.emulate_media(color_scheme=scheme)
+    page.goto(site_url + "about/")
+    page.evaluate("() => localStorage.clear()")  # follow the system's palette
+    page.goto(site_url + EVENT)
+    drawn(page)
+    row = page.locator("table.ea-list tr", has=page.locator(f"a[href$='{EVENT}']")).first
+    if "ea-selected" not in (row.get_attribute("class") or ""):
+        row.locator(".ea-show").click()
+    page.locator("table.ea-list tr.ea-selected .ea-status-confirmed").first.wait_for()
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    violations = Axe().run(page).response["violations"]
+    page.emulate_media(color_scheme="light")
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"][:3]])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious

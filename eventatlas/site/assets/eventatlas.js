@@ -31,20 +31,29 @@
 
   /* ---- state changes ---- */
 
+  function path() {
+    // "//x" would be read as another host ("http://host//?a=b" has the path "//"): one slash.
+    return "/" + location.pathname.replace(/^\/+/, "");
+  }
+
   function address(view) {
     return (
-      location.pathname +
-      S.writeState(view.model, view.state, location.search, view.prefix) +
-      location.hash
+      path() + S.writeState(view.model, view.state, location.search, view.prefix) + location.hash
     );
+  }
+
+  function setAddress(how, next) {
+    if (next === location.pathname + location.search + location.hash) return;
+    try {
+      history[how === "push" ? "pushState" : "replaceState"](history.state, "", next);
+    } catch (error) {
+      // an address the browser will not take back: the view still works, unshared
+    }
   }
 
   function commit(view, changes, how) {
     Object.assign(view.state, changes);
-    const next = address(view);
-    if (next !== location.pathname + location.search + location.hash) {
-      history[how === "replace" ? "replaceState" : "pushState"](history.state, "", next);
-    }
+    setAddress(how === "replace" ? "replace" : "push", address(view));
     render(view, how === "select");
   }
 
@@ -369,10 +378,7 @@
     }
     views = elements.map(setUp);
     views.forEach(function (view) {
-      const canonical = address(view);
-      if (canonical !== location.pathname + location.search + location.hash) {
-        history.replaceState(history.state, "", canonical);
-      }
+      setAddress("replace", address(view));
       render(view);
     });
   }

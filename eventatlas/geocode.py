@@ -8,6 +8,7 @@ searched); and only when asked, Nominatim through geopy, politely and never duri
 from __future__ import annotations
 
 import functools
+import math
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -65,10 +66,12 @@ class Gazetteer:
         self._primary: dict[str, str] = {}  # folded primary name -> name, for suggestions
         for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
             self._primary.setdefault(fold(city["name"]), city["name"])
-            for name in [city["name"], *city.get("alternatenames", [])]:
-                if matchable(fold(name)):
-                    self._by_name.setdefault(fold(name), city)
-        self._choices = list(self._primary)
+            for folded in map(fold, [city["name"], *city.get("alternatenames", [])]):
+                if folded not in self._by_name and matchable(folded):
+                    self._by_name[folded] = city
+        self._by_length: dict[int, list[str]] = {}  # similar names have similar lengths
+        for folded in self._primary:
+            self._by_length.setdefault(len(folded), []).append(folded)
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -103,7 +106,13 @@ class Gazetteer:
 
 @functools.lru_cache(maxsize=4096)
 def _suggestions(gazetteer: Gazetteer, wanted: str) -> tuple[str, ...]:
-    return tuple(gazetteer._primary[c] for c in _closest(wanted, gazetteer._choices))
+    # fuzz.ratio is at most 2·shorter/(shorter+longer): only names of a length that can reach
+    # the cutoff are scored (at 80, from 2/3 to 3/2 of the wanted length)
+    share = SUGGESTION_CUTOFF / 100
+    low = math.ceil(len(wanted) * share / (2 - share) - 1e-9)
+    high = math.floor(len(wanted) * (2 - share) / share + 1e-9)
+    choices = [c for n in range(low, high + 1) for c in gazetteer._by_length.get(n, ())]
+    return tuple(gazetteer._primary[c] for c in _closest(wanted, choices))
 
 
 def _closest(wanted: str, choices: list[str]) -> list[str]:

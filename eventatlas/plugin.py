@@ -218,4 +218,6 @@ def _ensure_build_date(prepared: Prepared) -> None:
     days = [e.date.end for e in prepared.dataset.events]
     latest = max(days) if days else datetime(1970, 1, 1).date()
     moment = datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    # gzip (sitemap.xml.gz) stores the time in 32 unsigned bits: 1970 to 2106
+    seconds = min(max(int(moment.timestamp()), 0), 2**32 - 1)
+    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)

@@ -13,7 +13,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DataError, Problem
-from .schema import LANE_LIMIT, Event, Place, PlacesFile, Source, Timeline
+from .schema import (
+    EVENT_LIMIT,
+    LANE_LIMIT,
+    SOURCE_LIMIT,
+    Event,
+    Place,
+    PlacesFile,
+    Source,
+    Timeline,
+)
 from .yamlfile import LocatedData, load_yaml_file
 
 _TYPE_NAMES = {
@@ -167,6 +176,11 @@ def _check_root(located: LocatedData, problems: list[Problem]) -> dict:
 
 def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int, Any]]:
     items = root.get(key) if isinstance(root.get(key), list) else []
+    limit = {"events": EVENT_LIMIT, "sources": SOURCE_LIMIT}[key]
+    if len(items) > limit:  # refused before validating thousands of entries one by one
+        message = f"has {len(items):,} entries; the limit is {limit:,} (split the file)"
+        problems.append(Problem(located.file, located.line_of((key,)), f"field '{key}'", message))
+        return []
     valid = []
     seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -202,7 +216,7 @@ def _declared_ids(items: Any) -> set[str]:
 def _subject(kind: str, item: Any, index: int) -> str:
     item_id = item.get("id") if isinstance(item, dict) else None
     return (
-        f"{kind} '{item_id}'"
+        f"{kind} {_quoted(item_id)}"
         if isinstance(item_id, str) and item_id.strip()
         else f"{kind} #{index + 1}"
     )

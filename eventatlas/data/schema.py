@@ -81,13 +81,15 @@ def _visible(value: str) -> bool:
 def _check_slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise ValueError(
-            f"{_quoted(value)} is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'"
+            f"{_quoted(value)} is not a valid id; use lowercase letters, digits and single "
+            "hyphens, e.g. 'putin-visits-pyongyang'"
         )
     if len(value) > ID_LIMIT:
         raise ValueError(f"is {len(value)} characters long; an id has at most {ID_LIMIT}")
     if value in RESERVED_IDS:
         raise ValueError(
-            f"'{value}' is reserved for the site's own pages; choose another id, e.g. '{value}-event'"
+            f"'{value}' is reserved for the site's own pages; choose another id, "
+            f"e.g. '{value}-event'"
         )
     return value
 
@@ -250,7 +252,8 @@ class Event(_Model):
     )
     title: Title = Field(description="A short English title.")
     date: DateText = Field(
-        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range. Years 1000 to 2999."
+        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a "
+        "range. Years 1000 to 2999."
     )
     date_source: Literal["source", "editor"] = Field(
         "source",

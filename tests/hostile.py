@@ -1,4 +1,4 @@
-"""Helpers for the hostile-input families: run a command with a time budget, edit a copy of the data.
+"""Helpers for the hostile-input tests: run a command with a time budget, edit a copy of data.
 
 A budget is a subprocess timeout far above the normal time: a hang fails the test, a slow run
 does not (timings are bench figures, never assertions).

@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from unidecode import unidecode
 
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, WriteError
 from ..pipeline import Prepared, prepare
 from ..writefile import write_text_atomically
 from .yamlfile import parse_yaml_text, read_text_file
@@ -98,7 +98,13 @@ def _dump(yaml: YAML, document) -> str:
 def _validate_text(text: str, events_path: Path, places_path: Path) -> Prepared:
     with tempfile.TemporaryDirectory() as folder:
         candidate = Path(folder) / events_path.name
-        candidate.write_bytes(text.encode("utf-8"))
+        try:
+            candidate.write_bytes(text.encode("utf-8"))
+        except OSError as error:
+            raise WriteError(
+                f"cannot write a copy to check in {folder}: {error.strerror or error}; "
+                f"{events_path} is unchanged"
+            ) from None
         try:
             return prepare(candidate, places_path, write_cache=False)
         except DataError as error:

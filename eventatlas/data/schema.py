@@ -64,6 +64,8 @@ def _clean_text(value: str) -> str:
 
 def _clean_name(value: str) -> str:
     value = _clean_text(value)
+    if any(c in value for c in "\n\u2028\u2029"):
+        raise ValueError("contains a line break; a name or title is one line")
     bad = sorted(set(_INVISIBLE_IN_NAMES.findall(value)))
     if bad:
         names = ", ".join(f"U+{ord(c):04X}" for c in bad)

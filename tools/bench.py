@@ -1,4 +1,4 @@
-"""`make bench`: synthetic events files of 100, 1,000 and 10,000 events, timed through every stage.
+"""`make bench`: worst-case inputs at their limits, then synthetic files of 100 to 10,000 events.
 
 Prints, per size: load + validate, geocode, figure data with pages and exports, the whole `mkdocs build`, the peak memory of
 loading, and the sizes of the home page and an event page. Figures, never pass/fail.
@@ -65,11 +65,49 @@ def _peak_memory_of_loading(path: Path) -> int:
     return peak
 
 
+def worst_cases() -> list[tuple[str, float]]:
+    """The slowest inputs found for each bounded stage, at their limits (seconds each)."""
+    from eventatlas.data.schema import SUMMARY_LIMIT
+    from eventatlas.geocode import Gazetteer
+    from eventatlas.site.pages import render_summary
+    from eventatlas.site.views import find_view_blocks
+
+    n = SUMMARY_LIMIT
+    summaries = {
+        "'[' x 5,000": "[" * n,
+        "'![' x 2,500": "![" * (n // 2),
+        "'[a](' x 1,250": "[a](" * (n // 4),
+        "'*a' x 2,500": "*a" * (n // 2),
+        "nested brackets": "[" * (n // 2) + "]" * (n // 2),
+    }
+    rows = [
+        (f"summary {name}", _timed(render_summary, text)[0]) for name, text in summaries.items()
+    ]
+    rows.append(
+        ("story fences: 20,000 unclosed", _timed(find_view_blocks, "```eventatlas\n" * 20_000)[0])
+    )
+    gazetteer = Gazetteer.default()
+    names = [f"Qzxplace {i} Vrt" for i in range(1_000)]
+    rows.append(
+        (
+            "near names: 1,000 unplaceable places",
+            _timed(lambda: [gazetteer.near_names(x) for x in names])[0],
+        )
+    )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
+    parser.add_argument("--worst-only", action="store_true", help="Only the worst-case inputs.")
     args = parser.parse_args(argv)
+    print("worst cases (each at its limit)")
+    for name, seconds in worst_cases():
+        print(f"  {name:<40} {seconds * 1000:>9.1f} ms", flush=True)
+    if args.worst_only:
+        return
     print(
         f"{'events':>7} | {'load+validate':>13} | {'geocode':>7} | {'figures+pages':>14} | {'mkdocs build':>12} | {'load peak':>9} | {'home page':>9} | {'event page':>10}"
     )

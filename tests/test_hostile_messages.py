@@ -366,3 +366,16 @@ def test_geopy_connection_failures_are_service_unreachable():
 
     with pytest.raises(ServiceUnreachable):
         geo._geocode_with(failing, "Wonsan")
+
+
+def test_quotes_in_any_script_are_isolated_from_the_page_direction(tmp_path):
+    from eventatlas.site.pages import render_citations
+
+    quote = "\u200fقال الوزير\u200f (2025)"  # right-to-left marks are allowed in a quote
+    dataset = accepted(
+        tmp_path,
+        [an_event(id="rtl", citations=[{"source": "metrotv-2025-07-13", "quote": quote}])],
+    )
+    event = next(e for e in dataset.events if e.id == "rtl")
+    html = str(render_citations(event.citations, dataset, "../../"))
+    assert 'dir="auto"' in html and "قال الوزير" in html

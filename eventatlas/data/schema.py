@@ -23,7 +23,7 @@ from pydantic import (
 from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # always fullmatch: '$' would allow a final newline
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # fullmatch only: '$' allows a final newline
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 # Bidirectional embeddings, overrides and isolates reverse the site's own text around them.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")

@@ -455,7 +455,7 @@
         return el(
           "li",
           {},
-          el("blockquote", { lang: source.lang }, c.quote),
+          el("blockquote", { lang: source.lang, dir: "auto" }, c.quote),
           el(
             "p",
             { class: "ea-cite" },

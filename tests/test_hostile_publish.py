@@ -218,3 +218,35 @@ def test_a_refused_event_leaves_data_and_site_untouched(tmp_path):
     assert result.returncode == 1 and "reserved" in result.stderr
     assert (digest(project / "site"), (project / "places.yaml").read_bytes()) == before
     assert REPO.exists()
+
+
+def test_a_serve_rebuild_waits_while_a_build_holds_the_lock(tmp_path):
+    from test_serve import _free_port, _page, _wait_for
+
+    project = copy_project(tmp_path / "p")
+    port, log_path = _free_port(), tmp_path / "serve.log"
+    log = open(log_path, "w+")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    url, events = f"http://127.0.0.1:{port}/sources/", project / "events.yaml"
+    try:
+        assert _wait_for(lambda: "Kompas TV" in _page(url), 120), log_path.read_text()
+        lock = acquire_build_lock(project)  # as a `build` running at the same time would
+        try:
+            events.write_text(events.read_text().replace("Kompas TV", "Kompas TV (edited)"))
+            assert _wait_for(lambda: "waiting for another build" in log_path.read_text(), 60)
+            assert "Kompas TV (edited)" not in _page(url)
+        finally:
+            lock.release()
+        assert _wait_for(lambda: "Kompas TV (edited)" in _page(url), 120)
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+    assert "Traceback" not in log_path.read_text()

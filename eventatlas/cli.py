@@ -50,7 +50,8 @@ def _check_one(events: Path, places: Path | None) -> bool:
         click.echo(str(warning), err=True)
     dataset = prepared.dataset
     click.echo(
-        f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, {len({p.name for p in prepared.places.values()})} places"
+        f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, "
+        f"{len({p.name for p in prepared.places.values()})} places"
     )
     return True
 
@@ -66,7 +67,10 @@ def _check_one(events: Path, places: Path | None) -> bool:
 @click.option(
     "--online",
     is_flag=True,
-    help="Ask Nominatim (OpenStreetMap) for places nothing offline resolves; at most one request a second.",
+    help=(
+        "Ask Nominatim (OpenStreetMap) for places nothing offline resolves; "
+        "at most one request a second."
+    ),
 )
 @click.option(
     "--user-agent",
@@ -111,7 +115,10 @@ def geocode(events: Path, places: Path | None, online: bool, user_agent: str | N
     "--strict/--no-strict", default=True, show_default=True, help="Treat MkDocs warnings as errors."
 )
 def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
-    """Build the site with MkDocs; the previous site stays in place until the new one is complete."""
+    """Build the site with MkDocs.
+
+    The previous site stays in place until the new one is complete.
+    """
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file)]
     command += ["--strict"] if strict else []
     command += ["--site-dir", str(site_dir)] if site_dir else []
@@ -210,7 +217,8 @@ def _mkdocs_env() -> dict:
     help=PLACES_HELP + " [default: places.yaml beside EVENTS]",
 )
 def new(events: Path, places: Path | None, tags, **fields) -> None:
-    """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is invalid."""
+    """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is
+    invalid."""
     from .data.append import append_event, fields_from_options
 
     if not tags:
@@ -235,7 +243,8 @@ def new(events: Path, places: Path | None, tags, **fields) -> None:
     help="The project folder.",
 )
 def schema(only_check: bool, root: Path) -> None:
-    """Regenerate the JSON Schemas for editors and the README's field reference from the schema declaration."""
+    """Regenerate the JSON Schemas for editors and the README's field reference from the schema
+    declaration."""
     from .data.reference import (
         PLACES_SCHEMA_PATH,
         SCHEMA_PATH,

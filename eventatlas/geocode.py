@@ -21,11 +21,15 @@ from .errors import GeocodingError, Problem
 from .progress import progress
 from .writefile import write_yaml_atomically
 
-USER_AGENT_HELP = "Nominatim's usage policy asks for a user agent that identifies you, e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
+USER_AGENT_HELP = (
+    "Nominatim's usage policy asks for a user agent that identifies you, "
+    "e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
+)
 PLACES_HEADER = (
     "# yaml-language-server: $schema=schema/places.schema.json\n"
     "# The geocoding cache and overrides: place name -> coordinates.\n"
-    "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands for.\n"
+    "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands "
+    "for.\n"
     "# Entries added by `build_timeline.py geocode` say where they came from in 'origin'.\n"
 )
 
@@ -150,7 +154,10 @@ def _ask_online(online: OnlineGeocoder, name: str) -> Place | None:
 def _unresolved(event: Event, line: int, label: str, cache, gazetteer) -> Problem:
     near = gazetteer().near_names(event.place, extra=cache.keys())
     hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
-    message = f"field 'place': '{event.place}' cannot be placed{hint}; expected a name in places.yaml or the gazetteer, or lat and lon"
+    message = (
+        f"field 'place': '{event.place}' cannot be placed{hint}; "
+        "expected a name in places.yaml or the gazetteer, or lat and lon"
+    )
     return Problem(label, line, f"event '{event.id}'", message)
 
 

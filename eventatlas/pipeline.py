@@ -27,7 +27,7 @@ def prepare(
     online: OnlineGeocoder | None = None,
     write_cache: bool = True,
 ) -> Prepared:
-    """Load, validate and geocode; raise DataError with every problem; update the cache atomically."""
+    """Load, validate and geocode; raise DataError with every problem; save the cache atomically."""
     problems: list[Problem] = []
     dataset = _collect(problems, load_events, events_path)
     cache = _collect(problems, load_places, places_path) or {}

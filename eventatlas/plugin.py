@@ -70,7 +70,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             log.info(str(warning))
         for name in prepared.newly_cached:
             log.info(
-                f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to {self.places_path.name}"
+                f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to "
+                f"{self.places_path.name}"
             )
         return prepared
 
@@ -91,7 +92,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         ):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
-                    f"eventatlas: docs/{path} would hide a generated page or asset; rename or remove it"
+                    f"eventatlas: docs/{path} would hide a generated page or asset; rename or "
+                    "remove it"
                 )
             if site_file.copy_from is not None:
                 files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
@@ -119,7 +121,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         selected = spec.select(list(dataset.events))
         if not selected:
             raise PluginError(
-                f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period"
+                f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, "
+                "places, status or period"
             )
         return render_view(
             f"ea-view-{line}",
@@ -149,7 +152,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
 
 def _ensure_build_date(prepared: Prepared) -> None:
-    """Honour SOURCE_DATE_EPOCH; without it, date the build by its data so the same input gives the same bytes."""
+    """Honour SOURCE_DATE_EPOCH; without it, date the build by its data so the same input gives the
+    same bytes."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return
     days = [e.date.end for e in prepared.dataset.events]

@@ -90,7 +90,8 @@ def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("EVENTATLAS_REQUIRE_BROWSER"):
             pytest.fail(
-                f"chromium is required (EVENTATLAS_REQUIRE_BROWSER is set) but {CHROMIUM} is missing"
+                f"chromium is required (EVENTATLAS_REQUIRE_BROWSER is set) but {CHROMIUM} is "
+                "missing"
             )
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

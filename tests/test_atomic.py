@@ -1,4 +1,4 @@
-"""A build killed at any moment leaves the old site and cache or the new ones, never a broken mix."""
+"""A run killed at any moment leaves the old site and cache or the new ones, never a broken mix."""
 
 from __future__ import annotations
 
@@ -86,7 +86,8 @@ def test_killed_builds_leave_old_or_new_never_a_mix(tmp_path):
                 "new" if cache == (new / "places.yaml").read_bytes() else "old",
             )
         )
-        # a site newer than its cache is fine (the next build saves the cache); a cache newer than the site is not
+        # a site newer than its cache is fine (the next build saves the cache);
+        # a cache newer than the site is not
         assert seen[-1] != ("old", "new")
         assert run_mkdocs(work).returncode == 0  # the next build recovers and tidies up
         assert digest(work / "site") == digest(new / "site")

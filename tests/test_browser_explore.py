@@ -32,7 +32,7 @@ def open_view(page, url: str) -> None:
 
 
 def traces(page, kind: str) -> list[dict]:
-    """The drawn traces of a figure: meta (which mark), ids or place names, and a few marker facts."""
+    """The drawn traces of a figure: meta (which mark), ids or place names, a few marker facts."""
     return page.evaluate(
         """kind => document.querySelector('.ea-' + kind).data.map(t => ({
             meta: t.meta, count: (t.lat || t.x || []).length,
@@ -139,7 +139,8 @@ def test_selecting_a_map_marker_shared_by_several_events_lists_them(
     at_pyongyang = [e for e in events if atlas["places"][e["place"]]["name"] == "Pyongyang"]
     group = panel.locator(".ea-place-group", has=page.locator("h4", has_text="Pyongyang"))
     assert group.locator("li").count() == len(at_pyongyang) == 5
-    # Wonsan's marker overlaps Pyongyang's at this scale: the panel lists its events too, so none is out of reach
+    # Wonsan's marker overlaps Pyongyang's at this scale: the panel lists its events too,
+    # so none is out of reach
     assert (
         panel.locator(".ea-place-group").count() == 2
         and panel.locator(".ea-place-events li").count() == 8
@@ -324,7 +325,8 @@ def test_a_malformed_parameter_is_ignored_and_the_rest_is_kept(site_url, warm_pa
     open_view(
         page,
         site_url
-        + "?actor=Nobody&tag=diplomacy&from=2024-13-45&to=2025-06&event=no-such-event&zoom=2025-01-01..2024-01-01&disputed=yes",
+        + "?actor=Nobody&tag=diplomacy&from=2024-13-45&to=2025-06&event=no-such-event"
+        + "&zoom=2025-01-01..2024-01-01&disputed=yes",
     )
     assert query(page) == {"tag": "diplomacy", "to": "2025-06-30"}
     want = [

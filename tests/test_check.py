@@ -84,9 +84,9 @@ def test_mistake_gets_one_located_line(name):
     result = run_check(INVALID / f"{name}.yaml")
     assert result.exit_code == 1
     errors = [
-        l
-        for l in result.stderr.splitlines()
-        if "warning:" not in l and not l.endswith("problem(s) found")
+        line
+        for line in result.stderr.splitlines()
+        if "warning:" not in line and not line.endswith("problem(s) found")
     ]
     assert len(errors) >= 1
     match = LINE_FORMAT.match(errors[0])

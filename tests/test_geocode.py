@@ -164,7 +164,8 @@ def test_prepare_writes_new_places_atomically_and_keeps_editor_entries(tmp_path,
     events.write_text((repo / "tests" / "data" / "valid.yaml").read_text())
     places = tmp_path / "places.yaml"
     places.write_text(
-        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: editor}\n"
+        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: "
+        "editor}\n"
     )
     prepared = prepare(events, places)
     assert set(prepared.newly_cached) == {"Beijing", "Wonsan"}
@@ -178,7 +179,8 @@ def test_check_never_writes_the_cache(tmp_path, repo):
     events.write_text((repo / "tests" / "data" / "valid.yaml").read_text())
     places = tmp_path / "places.yaml"
     places.write_text(
-        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: editor}\n"
+        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: "
+        "editor}\n"
     )
     before = places.read_bytes()
     prepare(events, places, write_cache=False)

@@ -1,4 +1,5 @@
-"""Generated pages and the shared data: small event pages at any scale, safe embedding, same bytes every time."""
+"""Generated pages and the shared data: small event pages at any scale, safe embedding, same bytes
+every time."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand
     atlas = len(large[f"{ASSET_DIR}/atlas.js"].content.encode())
     assert atlas < 400 * 1000  # compact records: well under half a kilobyte an event
     print(
-        f"event page: {small_page} B (15 events), {large_page} B (1,000 events); atlas.js for 1,000 events: {atlas} B"
+        f"event page: {small_page} B (15 events), {large_page} B (1,000 events); atlas.js for "
+        f"1,000 events: {atlas} B"
     )
 
 

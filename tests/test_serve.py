@@ -1,4 +1,5 @@
-"""`mkdocs serve`: saving events.yaml rebuilds; a mistake is reported without a traceback and the server lives on."""
+"""`mkdocs serve`: saving events.yaml rebuilds; a mistake is reported without a traceback and the
+server lives on."""
 
 from __future__ import annotations
 

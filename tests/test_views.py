@@ -1,4 +1,5 @@
-"""The fenced eventatlas directive: what it selects, and build errors that name the page and the line."""
+"""The fenced eventatlas directive: what it selects, and build errors that name the page and the
+line."""
 
 from __future__ import annotations
 

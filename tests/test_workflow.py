@@ -1,4 +1,4 @@
-"""The GitHub Actions workflow cannot run here, so it is linted: actionlint and the workflow schema."""
+"""The GitHub Actions workflow cannot run here, so it is linted: actionlint, the workflow schema."""
 
 from __future__ import annotations
 

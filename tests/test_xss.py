@@ -1,4 +1,5 @@
-"""Nothing from the data runs in a reader's browser: hostile text in every field, built and rendered."""
+"""Nothing from the data runs in a reader's browser: hostile text in every field, built and
+rendered."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def hostile_data() -> dict:
             }
         )
 
-        def citation():
+        def citation(n=n, text=text):
             return [{"source": f"s{n}", "quote": text}]
 
         events.append(
@@ -184,6 +185,7 @@ def _hover_every_point(page) -> None:
 def test_payload_count_is_reported():
     tried = len(PAYLOADS) * (len(SOURCE_FIELDS) + len(EVENT_FIELDS))
     print(
-        f"XSS: {len(PAYLOADS)} payloads x {len(SOURCE_FIELDS) + len(EVENT_FIELDS)} fields = {tried} placements"
+        f"XSS: {len(PAYLOADS)} payloads x {len(SOURCE_FIELDS) + len(EVENT_FIELDS)} fields = "
+        f"{tried} placements"
     )
     assert tried >= 150

@@ -1,4 +1,5 @@
-"""Synthetic atlases of any size, valid and placed over the default places: one generator for the tests and `make bench`."""
+"""Synthetic atlases of any size, valid and placed over the default places: one generator for the
+tests and `make bench`."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ SYNTHETIC_DATES = [
 
 
 def synthetic_events(count: int) -> dict:
-    """A valid events file of count events over the default places, with dates of every kind and some disputes."""
+    """A valid events file of count events over the default places, with dates of every kind and
+    some disputes."""
     sources = [
         {
             "id": f"source-{n}",
@@ -60,7 +62,8 @@ def _synthetic_event(n: int) -> dict:
         "citations": [
             {
                 "source": f"source-{n % 20}",
-                "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa adanya.",
+                "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa "
+                "adanya.",
             }
         ],
     }

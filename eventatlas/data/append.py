@@ -1,4 +1,4 @@
-"""Adding an event to events.yaml with the file's comments and formatting kept (ruamel.yaml round trip).
+"""Adding an event to events.yaml, keeping its comments and formatting (ruamel.yaml round trip).
 
 The new text is validated as a whole before it replaces the file, so a mistake never lands.
 """

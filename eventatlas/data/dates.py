@@ -57,7 +57,7 @@ class EventDate:
 
 
 def parse_event_date(text: str) -> EventDate:
-    """Parse the accepted syntax; raise DateSyntaxError saying what is wrong and what is expected."""
+    """Parse the accepted syntax; raise DateSyntaxError saying what is wrong and what to write."""
     if not isinstance(text, str):
         raise DateSyntaxError(f"expected the date as text; {SYNTAX_HELP}")
     parts = text.strip().split("/")

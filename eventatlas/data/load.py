@@ -149,7 +149,8 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
                     located.file,
                     located.line_of(path + ("id",)),
                     subject,
-                    f"field 'id': '{item_id}' is already used by the {kind} on line {seen[item_id]}; ids must be unique",
+                    f"field 'id': '{item_id}' is already used by the {kind} on line "
+                    f"{seen[item_id]}; ids must be unique",
                 )
             )
         elif isinstance(item_id, str):
@@ -158,7 +159,7 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
 
 
 def _declared_ids(items: Any) -> set[str]:
-    """Ids of every source entry, valid or not, so one bad source does not make citations fail too."""
+    """Ids of every source entry, valid or not, so one bad source does not fail citations too."""
     entries = items if isinstance(items, list) else []
     return {
         item["id"] for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)
@@ -202,12 +203,14 @@ def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
         return f"is missing; expected {_description(model, loc) or 'a value'}"
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
-        return f"is not a known field{_did_you_mean(str(loc[-1]), known)}; expected one of: {', '.join(known)}"
+        suggestion = _did_you_mean(str(loc[-1]), known)
+        return f"is not a known field{suggestion}; expected one of: {', '.join(known)}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_describe_value(value)}{_quote_hint(value, kind)}"
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
-    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_describe_value(value)}){_quote_hint(value, kind)}"
+    message = error["msg"][0].lower() + error["msg"][1:]
+    return f"{message} (got {_describe_value(value)}){_quote_hint(value, kind)}"
 
 
 def _describe_value(value: Any) -> str:
@@ -287,7 +290,8 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                     located.file,
                     located.line_of(("events", index, "date_source")),
                     subject,
-                    "field 'date_note': is missing; when date_source is 'editor', say where the date comes from",
+                    "field 'date_note': is missing; when date_source is 'editor', say where the "
+                    "date comes from",
                 )
             )
     for index, source in sources:
@@ -324,7 +328,8 @@ def _unknown_citations(
                     located.file,
                     line,
                     subject,
-                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a source id{hint}; expected one of the ids under sources:",
+                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a "
+                    f"source id{hint}; expected one of the ids under sources:",
                 )
             )
     return problems

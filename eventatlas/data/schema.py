@@ -32,7 +32,8 @@ def _clean_text(value: str) -> str:
 def _check_slug(value: str) -> str:
     if not _SLUG.match(value):
         raise ValueError(
-            f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'"
+            f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. "
+            "'putin-visits-pyongyang'"
         )
     return value
 
@@ -48,7 +49,8 @@ def _check_http_url(value: str) -> str:
     )
     if not (re.match(r"^https?://[^/]", raw, re.I) and re.match(r"^https?://", decoded, re.I)):
         raise ValueError(
-            f"'{value}' is not an http(s) address; only links starting with http:// or https:// are allowed"
+            f"'{value}' is not an http(s) address; only links starting with http:// or https:// "
+            "are allowed"
         )
     return raw
 
@@ -58,7 +60,8 @@ def _event_date(value: object) -> EventDate:
         return value
     if not isinstance(value, str):
         raise ValueError(
-            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} {value!r}"
+            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} "
+            f"{value!r}"
         )
     return parse_event_date(value)
 
@@ -66,7 +69,8 @@ def _event_date(value: object) -> EventDate:
 def _partial_date(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(
-            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} {value!r}"
+            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} "
+            f"{value!r}"
         )
     return parse_partial_date(value).text
 
@@ -170,15 +174,21 @@ class Event(_Model):
     """Something that happened, dated, placed and cited."""
 
     id: Slug = Field(
-        description="A stable id, used in the page address events/<id>/; never change it once published."
+        description=(
+            "A stable id, used in the page address events/<id>/; never change it once published."
+        )
     )
     title: Text = Field(description="A short English title.")
     date: DateText = Field(
-        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
+        description=(
+            "When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
+        )
     )
     date_source: Literal["source", "editor"] = Field(
         "source",
-        description="'source' when the cited sources give the date, 'editor' when the editor supplied it.",
+        description=(
+            "'source' when the cited sources give the date, 'editor' when the editor supplied it."
+        ),
     )
     date_note: Text | None = Field(
         None, description="How the date was established; required when date_source is 'editor'."

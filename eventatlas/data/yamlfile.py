@@ -200,7 +200,8 @@ class _TreeBuilder:
             raise _refuse(
                 self.label,
                 line,
-                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; put it in quotes",
+                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; "
+                "put it in quotes",
             )
         if key in container:
             raise _refuse(

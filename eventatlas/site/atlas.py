@@ -241,7 +241,8 @@ def view_config(
 def focused_config(
     whole: dict, bounds, position: int, focus: Event, place: ResolvedPlace | None
 ) -> dict:
-    """The view of all events with one in focus: highlighted, and the timeline and map centred on it."""
+    """The view of all events with one in focus: highlighted, and the timeline and map centred on
+    it."""
     config = dict(whole, focus=position, range=focused_timeline_range(bounds, focus))
     if place is not None:
         config["map"] = focused_map_view(whole["map"], place)

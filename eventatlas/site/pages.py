@@ -113,7 +113,8 @@ def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str)
 
 @dataclass(frozen=True)
 class Overview:
-    """The view of all events that every event page starts from, worked out once per build, not once per page."""
+    """The view of all events that every event page starts from, worked out once per build, not once
+    per page."""
 
     config: dict
     bounds: tuple
@@ -138,7 +139,8 @@ def render_event_page(
     places: dict[str, ResolvedPlace],
     whole: Overview,
 ) -> str:
-    """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+    """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations,
+    disputes."""
     root = "../../"
     position = whole.positions[event.id]
     config = focused_config(whole.config, whole.bounds, position, event, place)
@@ -175,7 +177,8 @@ def render_event_page(
 
 
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
-    """The event at `position` and those nearest to it in date order (all of them when there are few): what an event page lists without JavaScript."""
+    """The event at `position` and those nearest to it in date order (all of them when there are
+    few): what an event page lists without JavaScript."""
     start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
     return list(dataset.events[start : start + 2 * NEIGHBOURS + 1])
 
@@ -241,7 +244,8 @@ def render_view(
     root: str,
     show: Iterable[str] = SHOWABLE,
 ) -> str:
-    """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
+    """A view of some events, for a fenced eventatlas block: all of them are listed for readers
+    without JavaScript."""
     config = view_config(dataset, places, events, tuple(show))
     caption = f"{_plural(len(events), 'event')}, in date order"
     return _view_html(
@@ -268,7 +272,8 @@ def _view_html(
     caption: str,
     partial: bool,
 ) -> str:
-    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the list that needs no script."""
+    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the
+    list that needs no script."""
     return render(
         "view.html",
         view_id=view_id,
@@ -291,12 +296,19 @@ def _timeline_alt(events: list[Event]) -> str:
     if not events:
         return "Timeline: no events."
     span = f"from {events[0].date.label} to {max(events, key=lambda e: e.date.end).date.label}"
-    return f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. The table below lists every event."
+    return (
+        f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. "
+        "The table below lists every event."
+    )
 
 
 def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
     names = sorted({places[e.id].name for e in events if e.id in places})
-    return f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}. The table below lists every event with its place."
+    shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+    return (
+        f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {shown}. "
+        "The table below lists every event with its place."
+    )
 
 
 def render_sources_page(dataset: Dataset) -> str:
@@ -313,7 +325,10 @@ def render_sources_page(dataset: Dataset) -> str:
                 ],
             }
         )
-    intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
+    intro = (
+        f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, "
+        "with the sentence that supports it."
+    )
     return (
         front_matter("Sources")
         + "# Sources\n\n"

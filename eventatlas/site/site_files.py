@@ -112,7 +112,8 @@ def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str,
     for event in dataset.events:
         detail = json_for_html(event_detail(event, sources))
         files[detail_path(event.id)] = SiteFile(
-            f"window.EventAtlasDetails = window.EventAtlasDetails || {{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
+            "window.EventAtlasDetails = window.EventAtlasDetails || "
+            f"{{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
         )
     return files
 
@@ -219,7 +220,8 @@ def _csv(records: list[dict]) -> str:
 
 
 def _csv_safe(value):
-    # A cell starting with = + - @ is run as a formula by spreadsheets; a leading apostrophe stops that.
+    # A cell starting with = + - @ is run as a formula by spreadsheets;
+    # a leading apostrophe stops that.
     return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 

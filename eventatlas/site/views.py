@@ -68,12 +68,14 @@ def find_view_blocks(markdown: str) -> list[tuple[re.Match, int]]:
 
 
 def lines_before(markdown: str, source: str) -> int:
-    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands on."""
+    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands
+    on."""
     return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
 
 
 def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
-    """Read a block's YAML, check every name against the data, raise BuildError saying what is wrong."""
+    """Read a block's YAML, check every name against the data, raise BuildError saying what is
+    wrong."""
     try:
         data = yaml.safe_load(body) or {}
     except yaml.YAMLError as error:
@@ -85,7 +87,8 @@ def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     unknown_keys = sorted(set(data) - set(KEYS))
     if unknown_keys:
         raise BuildError(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join(KEYS)}"
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas "
+            f"block; expected {', '.join(KEYS)}"
         )
     filters = {key: _names(data[key], key, where) for key in SELECTORS if key in data}
     for key, names in filters.items():
@@ -114,5 +117,6 @@ def _check_known(key: str, names, known: set[str], where: str) -> None:
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BuildError(
-            f"{where}: '{key}' names {', '.join(map(repr, unknown))}, which the data does not have; known: {', '.join(sorted(known)[:20])}"
+            f"{where}: '{key}' names {', '.join(map(repr, unknown))}, which the data does not "
+            f"have; known: {', '.join(sorted(known)[:20])}"
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from .data.schema import Event, Place
+from .data.schema import Event, Place, PlacePrecision
 from .errors import GeocodingError, Problem
 from .progress import progress
 from .writefile import write_yaml_atomically
@@ -191,7 +191,7 @@ def _geocode_with(geocode: Callable, name: str) -> Place | None:
     return _place_from_location(location)
 
 
-_PRECISION_BY_OSM_TYPE = {
+_PRECISION_BY_OSM_TYPE: dict[str, PlacePrecision] = {
     "country": "country",
     "state": "region",
     "region": "region",
@@ -204,7 +204,8 @@ _PRECISION_BY_OSM_TYPE = {
 def _place_from_location(location) -> Place:
     raw = location.raw or {}
     address = raw.get("address", {})
-    precision = _PRECISION_BY_OSM_TYPE.get(raw.get("addresstype") or raw.get("type"), "city")
+    osm_type = raw.get("addresstype") or raw.get("type") or ""
+    precision = _PRECISION_BY_OSM_TYPE.get(osm_type, "city")
     country = (address.get("country_code") or "").upper() or None
     origin = (
         f"Nominatim (OpenStreetMap, ODbL) {raw.get('osm_type', '')} {raw.get('osm_id', '')}".strip()

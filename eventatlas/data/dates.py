@@ -85,10 +85,11 @@ def _parse_part(part: str, whole: str) -> tuple[date, date, str, bool]:
     match = _PART.fullmatch(part)
     if not match:
         raise DateSyntaxError(f"'{whole}' is not a date; {SYNTAX_HELP}")
-    year, month, day = (int(g) if g else None for g in match.group("year", "month", "day"))
+    year = int(match["year"])
+    month, day = (int(g) if g else None for g in match.group("month", "day"))
     approximate = bool(match.group("approx"))
     try:
-        if day is not None:
+        if month is not None and day is not None:
             exact = date(year, month, day)
             return exact, exact, "day", approximate
         if month is not None:

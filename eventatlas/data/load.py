@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import DataError, Problem
-from .schema import Event, Place, PlacesFile, Source, Timeline
+from .schema import Citation, Event, Place, PlacesFile, Source, Timeline
 from .yamlfile import LocatedData, load_yaml_file
 
 _TYPE_NAMES = {
@@ -176,7 +177,7 @@ def _subject(kind: str, item: Any, index: int) -> str:
 
 
 def _problem(
-    located: LocatedData, error: dict, base: tuple, subject: str, model: type[BaseModel]
+    located: LocatedData, error: ErrorDetails, base: tuple, subject: str, model: type[BaseModel]
 ) -> Problem:
     loc = tuple(
         part
@@ -197,7 +198,7 @@ def _field_label(loc: tuple) -> str:
     return label
 
 
-def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, loc: tuple, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "missing":
         return f"is missing; expected {_description(model, loc) or 'a value'}"
@@ -312,7 +313,9 @@ def _unknown_citations(
     located, index, event: Event, source_ids: set[str], subject: str
 ) -> list[Problem]:
     problems = []
-    paths = [(("citations", i), c) for i, c in enumerate(event.citations)]
+    paths: list[tuple[tuple, Citation]] = [
+        (("citations", i), c) for i, c in enumerate(event.citations)
+    ]
     paths += [
         (("disputes", d, "versions", v, "citations", i), c)
         for d, dispute in enumerate(event.disputes)

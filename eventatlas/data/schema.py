@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PlacePrecision = Literal["site", "city", "region", "country"]
 _SLUG = re.compile(SLUG_PATTERN)
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 
@@ -244,7 +245,7 @@ class Place(_Model):
 
     lat: float = Field(ge=-90, le=90, description="Latitude in degrees.")
     lon: float = Field(ge=-180, le=180, description="Longitude in degrees.")
-    precision: Literal["site", "city", "region", "country"] = Field(
+    precision: PlacePrecision = Field(
         description="What the coordinates stand for: a site, a city, a region or a whole country."
     )
     country: str | None = Field(

@@ -5,13 +5,20 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import json
+import os
 import re
+import subprocess
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import plotly
 import pytest
 import yaml
+from click.testing import CliRunner
 from conftest import copy_project, run_mkdocs
+
+from eventatlas.cli import main
+from eventatlas.data.load import load_events
 
 pytestmark = pytest.mark.slow
 
@@ -96,6 +103,57 @@ def test_source_date_epoch_is_honoured(tmp_path):
     assert (
         int.from_bytes(gzip_header[4:8], "little") == 1699920000
     )  # the build day, at midnight UTC
+
+
+def _sitemap_day(site: Path) -> int:
+    return int.from_bytes((site / "sitemap.xml.gz").read_bytes()[4:8], "little")
+
+
+_real_popen = subprocess.Popen
+
+
+def _no_mkdocs_process(command, *args, **kwargs):
+    # (ctypes may run ldconfig to find libc for the atomic folder swap; that is not the build)
+    assert "mkdocs" not in " ".join(map(str, command)), f"the build started a process: {command}"
+    return _real_popen(command, *args, **kwargs)
+
+
+def test_build_runs_in_process_and_dates_each_build_by_its_data(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "p")
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(subprocess, "Popen", _no_mkdocs_process)
+    first = CliRunner().invoke(main, ["build"])
+    assert first.exit_code == 0, first.output
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # set for the build only, not for the process
+    latest = max(e.date.end for e in load_events(project / "events.yaml").events)
+    assert _sitemap_day(project / "site") == _midnight(latest)
+    events = project / "events.yaml"
+    later = events.read_text(encoding="utf-8").replace('date: "2024-06-19"', 'date: "2030-01-02"')
+    events.write_text(later, encoding="utf-8")
+    second = CliRunner().invoke(main, ["build"])
+    assert second.exit_code == 0, second.output
+    assert _sitemap_day(project / "site") == _midnight(date(2030, 1, 2))
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def _midnight(day: date) -> int:
+    return int(datetime.combine(day, time(), tzinfo=timezone.utc).timestamp())
+
+
+def test_a_build_uses_new_places_names_the_command_that_saves_them_and_writes_no_data(tmp_path):
+    project = copy_project(tmp_path / "p")
+    events = project / "events.yaml"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace('place: "Beijing"', 'place: "Vladivostok"', 1),
+        encoding="utf-8",
+    )
+    before = (project / "places.yaml").read_bytes()
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    assert "placed 'Vladivostok' with the offline gazetteer" in result.stderr
+    assert "build_timeline.py geocode" in result.stderr
+    assert (project / "places.yaml").read_bytes() == before
 
 
 def test_bad_data_fails_cleanly_and_keeps_the_last_good_site(tmp_path, repo):

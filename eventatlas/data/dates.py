@@ -12,15 +12,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..errors import DateSyntaxError
+
 PRECISIONS = ("day", "month", "year")
 SYNTAX_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, '~' after it for approximate, START/END for a range"
 JSON_SCHEMA_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?~?(/\d{4}(-\d{2}(-\d{2})?)?~?)?$"
 _PART = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<approx>~)?")
 _MONTHS = [calendar.month_name[m] for m in range(13)]
-
-
-class DateSyntaxError(ValueError):
-    """A date text that is not in the accepted syntax or names an impossible day."""
 
 
 @dataclass(frozen=True)

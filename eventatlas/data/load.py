@@ -65,21 +65,31 @@ def display_path(path: Path) -> str:
 
 def load_events(path: Path, label: str | None = None) -> Dataset:
     """Load and validate an events file; raise DataError listing every problem found."""
+    dataset, errors = read_events(path, label)
+    if errors:
+        raise DataError(errors + list(dataset.warnings))
+    return dataset
+
+
+def read_events(path: Path, label: str | None = None) -> tuple[Dataset, list[Problem]]:
+    """The entries of an events file that validated, and the errors of those that did not.
+
+    Later stages can then go on with what is valid, so one run reports every problem. Raises
+    DataError only when the file cannot be read or parsed at all.
+    """
     located = load_yaml_file(path, label or display_path(path))
     problems: list[Problem] = []
     root = _check_root(located, problems)
     sources = _validate_items(located, root, "sources", Source, "source", problems)
     events = _validate_items(located, root, "events", Event, "event", problems)
     problems += _check_references(located, sources, events, _declared_ids(root.get("sources")))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise DataError(problems)
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
     place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(
+    dataset = Dataset(
         path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines
     )
+    return dataset, [p for p in problems if p.severity == "error"]
 
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:

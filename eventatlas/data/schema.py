@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from html import unescape
 from typing import Annotated, Literal
 
@@ -169,6 +170,11 @@ class Source(_Model):
         None,
         description="What is uncertain about the source (missing date, another outlet's marks …).",
     )
+
+    @cached_property
+    def published_date(self) -> EventDate | None:
+        """The publication date, parsed once for every citation and page that shows it."""
+        return parse_partial_date(self.published) if self.published else None
 
 
 class Event(_Model):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from ..data.dates import parse_partial_date
 from ..data.load import Dataset
 from ..data.schema import Citation, Event, Source
 from ..geocode import ResolvedPlace
@@ -64,7 +63,7 @@ def place_note(place: ResolvedPlace) -> str:
 
 
 def published_label(source: Source) -> str:
-    return parse_partial_date(source.published).label if source.published else ""
+    return source.published_date.label if source.published_date else ""
 
 
 def plain_summary(text: str) -> str:

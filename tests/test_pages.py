@@ -12,7 +12,14 @@ import yaml
 from conftest import synthetic_events
 
 from eventatlas.pipeline import prepare
-from eventatlas.site.atlas import build_atlas, plain_summary
+from eventatlas.site.atlas import (
+    ATLAS_VERSION,
+    build_atlas,
+    plain_summary,
+    view_config,
+    view_scripts,
+)
+from eventatlas.site.pages import SHOWABLE
 from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,7 +61,7 @@ def test_event_pages_carry_a_small_config_not_the_figures(default):
     files = site_files(default.dataset, default.places)
     page = files["events/lavrov-meets-kim-jong-un.md"].content
     config = config_of(page)
-    assert set(config) == {"show", "range", "map", "focus"}
+    assert set(config) == {"show", "range", "map", "geo", "focus"}
     assert default.dataset.events[config["focus"]].id == "lavrov-meets-kim-jong-un"
     assert "Sergey Lavrov" not in page.split("data-config")[1].split(">")[0]
 
@@ -104,8 +111,24 @@ def test_the_same_input_gives_the_same_bytes(default):
 def test_every_script_is_served_and_loaded_in_order(default):
     files = site_files(default.dataset, default.places)
     assert all(path in files for path in SCRIPTS)
-    assert SCRIPTS.index(f"{ASSET_DIR}/atlas.js") < SCRIPTS.index(f"{ASSET_DIR}/eventatlas.js")
     assert SCRIPTS[-1] == f"{ASSET_DIR}/eventatlas.js"
+    assert not any("plotly" in p or "world_" in p or p.endswith("/atlas.js") for p in SCRIPTS)
+
+
+def test_a_view_loads_the_data_and_only_a_figure_loads_plotly_and_geography(default):
+    whole = view_config(default.dataset, default.places, list(default.dataset.events), SHOWABLE)
+    assert view_scripts(whole)[0] == f"{ASSET_DIR}/atlas.js"
+    assert f"{ASSET_DIR}/plotly-geo.min.js" in view_scripts(whole)
+    assert f"{ASSET_DIR}/world_{whole['geo']}m.js" in view_scripts(whole)
+    only_list = view_config(default.dataset, default.places, list(default.dataset.events), ["list"])
+    assert view_scripts(only_list) == [f"{ASSET_DIR}/atlas.js"]
+    files = site_files(default.dataset, default.places)
+    assert all(path in files for path in view_scripts(whole))
+
+
+def test_the_script_reads_the_data_version_python_writes():
+    script = (REPO / "eventatlas/site/assets/eventatlas.js").read_text(encoding="utf-8")
+    assert f"const DATA_VERSION = {ATLAS_VERSION};" in script
 
 
 def test_summaries_lose_markdown_marks_but_keep_link_text():
@@ -116,7 +139,9 @@ def test_summaries_lose_markdown_marks_but_keep_link_text():
 
 
 def test_own_scripts_never_assign_markup():
-    for path in (REPO / "eventatlas" / "assets").glob("eventatlas*.js"):
+    scripts = list((REPO / "eventatlas" / "site" / "assets").glob("eventatlas*.js"))
+    assert len(scripts) == 4
+    for path in scripts:
         source = path.read_text(encoding="utf-8")
         assert not re.search(
             r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", source

@@ -27,13 +27,17 @@ from .figures import (
     is_area,
     lane_offsets,
     lanes_of,
+    map_resolution,
     map_view,
     timeline_axes,
     timeline_mark,
     timeline_range,
 )
 
-ATLAS_VERSION = 1
+ATLAS_VERSION = 2  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
+ASSET_DIR = "assets/eventatlas"
+DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
+FIGURE_SCRIPTS = [f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/plotly-geo.min.js"]
 STATUSES = ("confirmed", "reported", "claimed")
 PRECISION_NOTES = {
     "day": "to the day",
@@ -166,7 +170,7 @@ def _event_record(
         "title": event.title,
         "date": event.date.label,
         "start": event.date.start.isoformat(),
-        "end": event.date.end_exclusive.isoformat(),
+        "end": event.date.end.isoformat(),
         "mark": timeline_mark(event),
         "lane": lane,
         "row": row,
@@ -221,6 +225,16 @@ def _citation(citation: Citation, sources: dict[str, int]) -> dict:
     return {"source": sources[citation.source], "quote": citation.quote}
 
 
+def view_scripts(config: dict) -> list[str]:
+    """The scripts a view loads on demand: the shared data; plotly.js and the map's geography."""
+    scripts = [DATA_SCRIPT]
+    if "timeline" in config["show"] or "map" in config["show"]:
+        scripts += FIGURE_SCRIPTS
+    if "map" in config["show"]:
+        scripts.append(f"{ASSET_DIR}/world_{config['geo']}m.js")
+    return scripts
+
+
 def event_indexes(dataset: Dataset, events: list[Event]) -> list[int]:
     """Positions of the given events in the atlas, for a view that shows only them."""
     position = {e.id: i for i, e in enumerate(dataset.events)}
@@ -232,7 +246,13 @@ def view_config(
 ) -> dict:
     """What one view on a page shows: which events (all when not said), where the figures start."""
     located = [places[e.id] for e in events if e.id in places]
-    config = {"show": list(show), "range": timeline_range(events), "map": map_view(located)}
+    view = map_view(located)
+    config = {
+        "show": list(show),
+        "range": timeline_range(events),
+        "map": view,
+        "geo": map_resolution(view),
+    }
     if len(events) != len(dataset.events):
         config["events"] = event_indexes(dataset, events)
     return config
@@ -245,4 +265,5 @@ def focused_config(
     config = dict(whole, focus=position, range=focused_timeline_range(bounds, focus))
     if place is not None:
         config["map"] = focused_map_view(whole["map"], place)
+        config["geo"] = map_resolution(config["map"])
     return config

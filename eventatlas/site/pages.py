@@ -30,6 +30,7 @@ from .atlas import (
     precision_note,
     published_label,
     view_config,
+    view_scripts,
 )
 from .figures import date_bounds, event_url, is_area
 
@@ -274,6 +275,7 @@ def _view_html(
         view_id=view_id,
         root=root,
         config_json=json_for_html(config),
+        scripts=view_scripts(config),
         show=config["show"],
         rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
         caption=caption,

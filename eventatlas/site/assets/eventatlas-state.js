@@ -111,7 +111,7 @@
   Model.prototype.lastDay = function () {
     const events = this.events;
     return this.scope.reduce(function (last, i) {
-      const end = addDays(events[i].end, -1);
+      const end = events[i].end;
       return last && last > end ? last : end;
     }, null);
   };
@@ -199,7 +199,7 @@
         (state.tag === null || e.tags.indexOf(state.tag) >= 0) &&
         (state.place === null || e.place === state.place) &&
         (state.status === null || e.status === state.status) &&
-        (!state.from || e.end > state.from) &&
+        (!state.from || e.end >= state.from) &&
         (!state.to || e.start <= state.to) &&
         (!state.disputed || !!e.disputed)
       );

@@ -138,11 +138,27 @@ def test_summaries_lose_markdown_marks_but_keep_link_text():
     )
 
 
+def test_plain_summaries_keep_underscores_and_stars_that_are_text():
+    assert plain_summary("Quoting the KCNA_report and file_name_v2.") == (
+        "Quoting the KCNA_report and file_name_v2."
+    )
+    assert plain_summary("2 * 3 = 6 and a <b>tag</b> & more") == "2 * 3 = 6 and a <b>tag</b> & more"
+
+
 def test_own_scripts_never_assign_markup():
     scripts = list((REPO / "eventatlas" / "site" / "assets").glob("eventatlas*.js"))
     assert len(scripts) == 4
+    sinks = re.compile(
+        r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|"
+        r"new Function|parseFromString|createContextualFragment|setHTML"
+    )
     for path in scripts:
         source = path.read_text(encoding="utf-8")
-        assert not re.search(
-            r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", source
-        ), path.name
+        found = [m.group(0) for m in sinks.finditer(source)]
+        if path.name == "eventatlas-ui.js":
+            # the one reviewed sink: the build's own template output for the detail panel
+            assert found == ["parseFromString"], found
+            body = source[source.index("function trustedFragment(") :]
+            assert "parseFromString" in body[: body.index("\n  }\n")]
+        else:
+            assert found == [], path.name

@@ -13,11 +13,15 @@ them before Plotly sees them.
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
+from html import unescape
+
+import markdown
+import nh3
 
 from ..data.dates import parse_partial_date
 from ..data.load import Dataset
-from ..data.schema import Citation, Event, Source
+from ..data.schema import Event, Source
 from ..geocode import ResolvedPlace
 from .figures import (
     MAP_MARKS,
@@ -71,10 +75,19 @@ def published_label(source: Source) -> str:
     return parse_partial_date(source.published).label if source.published else ""
 
 
+@lru_cache(maxsize=1)
+def summary_markdown() -> markdown.Markdown:
+    """Python-Markdown with raw HTML switched off: HTML in a summary stays text."""
+    md = markdown.Markdown(extensions=[], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
 def plain_summary(text: str) -> str:
-    """The summary without Markdown marks: '[text](url)' keeps its text, '*' and '`' go."""
-    linked = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`]", "", linked).split())
+    """The summary as plain text: rendered by Markdown, every tag dropped by nh3, entities decoded."""
+    html = summary_markdown().reset().convert(text)
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
 class Names:
@@ -195,34 +208,6 @@ def _source_record(source: Source) -> dict:
         "published": published_label(source),
         "lang": source.language,
     }
-
-
-def event_detail(event: Event, sources: dict[str, int]) -> dict:
-    """The long texts for one event's detail panel."""
-    detail = {
-        "id": event.id,
-        "summary": plain_summary(event.summary),
-        "precision": precision_note(event),
-        "statusNote": STATUS_NOTES[event.status],
-        "citations": [_citation(c, sources) for c in event.citations],
-        "disputes": [
-            {
-                "about": d.about,
-                "versions": [
-                    {"claim": v.claim, "citations": [_citation(c, sources) for c in v.citations]}
-                    for v in d.versions
-                ],
-            }
-            for d in event.disputes
-        ],
-    }
-    if event.date_note:
-        detail["dateNote"] = event.date_note
-    return detail
-
-
-def _citation(citation: Citation, sources: dict[str, int]) -> dict:
-    return {"source": sources[citation.source], "quote": citation.quote}
 
 
 def view_scripts(config: dict) -> list[str]:

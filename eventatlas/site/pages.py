@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
 import jinja2
-import markdown
 import nh3
 import yaml
 from markupsafe import Markup
@@ -29,6 +27,7 @@ from .atlas import (
     plain_summary,
     precision_note,
     published_label,
+    summary_markdown,
     view_config,
     view_scripts,
 )
@@ -59,17 +58,9 @@ def json_for_html(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=[], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
-    html = _markdown().reset().convert(text)
+    html = summary_markdown().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=SUMMARY_TAGS,
@@ -179,6 +170,18 @@ def neighbours(dataset: Dataset, position: int) -> list[Event]:
     """The event at `position` and those nearest to it in date order (all of them when there are few): what an event page lists without JavaScript."""
     start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
     return list(dataset.events[start : start + 2 * NEIGHBOURS + 1])
+
+
+def render_event_detail(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> str:
+    """What the detail panel shows for an event: the event page's own facts, citations and
+    disputes, rendered by the same templates. Links are relative to the site root; the panel
+    rebases them on the page that shows it."""
+    return render(
+        "detail.html",
+        facts_html=Markup(render_event_facts(event, place)),
+        citations_html=render_citations(event.citations, dataset, ""),
+        disputes_html=Markup(render_disputes(event, dataset, "")) if event.disputes else "",
+    )
 
 
 def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:

@@ -22,9 +22,15 @@ from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, place
 from ..data.schema import Event
 from ..geocode import ResolvedPlace
 from ..progress import progress
-from .atlas import ASSET_DIR, DATA_SCRIPT, build_atlas, event_detail
+from .atlas import ASSET_DIR, DATA_SCRIPT, build_atlas
 from .figures import event_url
-from .pages import json_for_html, overview, render_event_page, render_sources_page
+from .pages import (
+    json_for_html,
+    overview,
+    render_event_detail,
+    render_event_page,
+    render_sources_page,
+)
 
 OWN_SCRIPTS = [
     "eventatlas-state.js",
@@ -107,11 +113,13 @@ def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str,
             f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n"
         )
     }
-    sources = {s.id: i for i, s in enumerate(dataset.sources)}
     for event in dataset.events:
-        detail = json_for_html(event_detail(event, sources))
+        detail = json_for_html(
+            {"id": event.id, "html": render_event_detail(event, places.get(event.id), dataset)}
+        )
         files[detail_path(event.id)] = SiteFile(
-            f"window.EventAtlasDetails = window.EventAtlasDetails || {{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
+            "window.EventAtlasDetails = window.EventAtlasDetails || {};\n"
+            f"window.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
         )
     return files
 

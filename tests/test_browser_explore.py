@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from eventatlas.site.atlas import event_rows
+
 pytestmark = pytest.mark.browser
 
 LAVROV_KIM = "lavrov-meets-kim-jong-un"
@@ -22,7 +24,7 @@ def atlas(built_site) -> dict:
 
 @pytest.fixture(scope="module")
 def events(atlas) -> list[dict]:
-    return atlas["events"]
+    return event_rows(atlas)
 
 
 def open_view(page, url: str) -> None:

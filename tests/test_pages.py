@@ -15,6 +15,7 @@ from eventatlas.pipeline import prepare
 from eventatlas.site.atlas import (
     ATLAS_VERSION,
     build_atlas,
+    event_rows,
     plain_summary,
     view_config,
     view_scripts,
@@ -49,8 +50,9 @@ def config_of(page: str) -> dict:
 
 def test_the_shared_data_holds_every_event_once(default):
     atlas = build_atlas(default.dataset, default.places)
-    assert [e["id"] for e in atlas["events"]] == [e.id for e in default.dataset.events]
-    lavrov = next(e for e in atlas["events"] if e["id"] == "lavrov-meets-kim-jong-un")
+    rows = event_rows(atlas)
+    assert [e["id"] for e in rows] == [e.id for e in default.dataset.events]
+    lavrov = next(e for e in rows if e["id"] == "lavrov-meets-kim-jong-un")
     assert lavrov["disputed"] == 1 and atlas["places"][lavrov["place"]]["name"] == "Wonsan"
     kursk = next(p for p in atlas["places"] if p["name"] == "Kursk Oblast")
     assert kursk["area"] is True and "region" in kursk["note"]
@@ -97,7 +99,7 @@ def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path):
     detail = files[f"{ASSET_DIR}/detail/event-00000.js"].content
     assert "<" not in detail and "&" not in detail
     restored = json.loads(atlas.split(" = ", 1)[1].rstrip(";\n"))
-    assert next(e for e in restored["events"] if e["id"] == "event-00000")["title"].startswith(
+    assert next(e for e in event_rows(restored) if e["id"] == "event-00000")["title"].startswith(
         "</script>"
     )  # kept as text; the script escapes it for Plotly
 
@@ -162,3 +164,36 @@ def test_own_scripts_never_assign_markup():
             assert "parseFromString" in body[: body.index("\n  }\n")]
         else:
             assert found == [], path.name
+
+
+def test_one_place_whatever_the_spelling(tmp_path):
+    data = synthetic_events(3)
+    for event, spelling in zip(data["events"], ["Wonsan", "Wŏnsan", "wonsan"]):
+        event["place"] = spelling
+    prepared = prepared_from(tmp_path, data)
+    atlas = build_atlas(prepared.dataset, prepared.places)
+    assert [p["name"] for p in atlas["places"]] == ["Wonsan"]
+    assert atlas["places"][0]["key"] == "Wonsan"  # the places.yaml key
+    assert {e["place"] for e in event_rows(atlas)} == {0}
+
+
+def test_the_shipped_data_follows_its_published_schema(default, tmp_path):
+    from check_jsonschema.cli.main_command import main as check
+
+    files = site_files(default.dataset, default.places)
+    schema = tmp_path / "atlas.schema.json"
+    schema.write_text(files["schema/atlas.schema.json"].content, encoding="utf-8")
+    data = tmp_path / "atlas.json"
+    script = files[f"{ASSET_DIR}/atlas.js"].content
+    data.write_text(script.split(" = ", 1)[1].rstrip(";\n"), encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        check(["--schemafile", str(schema), str(data)])
+    assert done.value.code == 0
+    assert json.loads(data.read_text(encoding="utf-8"))["version"] == ATLAS_VERSION
+
+
+def test_end_is_the_inclusive_last_day_in_the_shipped_data(default):
+    rows = {e["id"]: e for e in event_rows(build_atlas(default.dataset, default.places))}
+    for event in default.dataset.events:
+        assert rows[event.id]["start"] == event.date.start.isoformat()
+        assert rows[event.id]["end"] == event.date.end.isoformat()

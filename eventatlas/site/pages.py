@@ -24,6 +24,7 @@ from .atlas import (
     STATUS_NOTES,
     focused_config,
     place_note,
+    place_key,
     plain_summary,
     precision_note,
     published_label,
@@ -300,7 +301,8 @@ def _timeline_alt(events: list[Event]) -> str:
 
 
 def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
-    names = sorted({places[e.id].name for e in events if e.id in places})
+    by_key = {place_key(e, places): places[e.id].name for e in events if e.id in places}
+    names = sorted(set(by_key.values()))
     return f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}. The table below lists every event with its place."
 
 

@@ -22,7 +22,7 @@ from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, place
 from ..data.schema import Event
 from ..geocode import ResolvedPlace
 from ..progress import progress
-from .atlas import ASSET_DIR, DATA_SCRIPT, build_atlas
+from .atlas import ASSET_DIR, ATLAS_SCHEMA_PATH, DATA_SCRIPT, atlas_json_schema, build_atlas
 from .figures import event_url
 from .pages import (
     json_for_html,
@@ -76,6 +76,7 @@ def schema_files() -> dict[str, SiteFile]:
     return {
         SCHEMA_PATH: SiteFile(json_schema()),
         PLACES_SCHEMA_PATH: SiteFile(places_json_schema()),
+        ATLAS_SCHEMA_PATH: SiteFile(atlas_json_schema()),
     }
 
 

@@ -276,7 +276,7 @@
         {},
         e.sources
           .map(function (s) {
-            return data.sources[s].publisher;
+            return data.publishers[s];
           })
           .join(", "),
       ),

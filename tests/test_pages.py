@@ -82,10 +82,13 @@ def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand
 
 
 def test_event_pages_list_their_neighbours_without_javascript(thousand):
-    page = site_files(thousand.dataset, thousand.places)["events/event-00500.md"].content
+    files = site_files(thousand.dataset, thousand.places)
+    page = files["events/event-00500.md"].content
     rows = re.findall(r'<tr data-event="([^"]+)"', page)
     assert 1 < len(rows) <= 21
-    assert "the home page lists them all" in page
+    # 1,000 events are paged: the link goes to the list page that holds this event
+    number = re.search(r'href="../../list/(\d+)/">the list page of events [^<]+ holds', page)
+    assert '<tr data-event="event-00500">' in files[f"list/{number.group(1)}.md"].content
 
 
 def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path):
@@ -197,3 +200,25 @@ def test_end_is_the_inclusive_last_day_in_the_shipped_data(default):
     for event in default.dataset.events:
         assert rows[event.id]["start"] == event.date.start.isoformat()
         assert rows[event.id]["end"] == event.date.end.isoformat()
+
+
+def test_a_long_atlas_lists_a_page_of_events_and_pages_every_event_without_javascript(tmp_path):
+    from eventatlas.site.pages import LIST_PAGE, render_view
+
+    prepared = prepared_from(tmp_path, synthetic_events(2 * LIST_PAGE + 1))
+    events = list(prepared.dataset.events)
+    home = render_view("ea-view-1", events, prepared.places, prepared.dataset, "")
+    assert home.count("<tr data-event=") == LIST_PAGE
+    files = site_files(prepared.dataset, prepared.places)
+    pages = sorted(path for path in files if path.startswith("list/"))
+    assert pages == ["list/1.md", "list/2.md", "list/3.md"]
+    for number in (1, 2, 3):
+        assert f'href="list/{number}/"' in home  # every page is linked from the home page
+    listed = [
+        row
+        for path in pages
+        for row in re.findall(r'<tr data-event="([^"]+)"', files[path].content)
+    ]
+    assert listed == [e.id for e in events]
+    event_page = files[f"events/{events[-1].id}.md"].content
+    assert 'href="../../list/3/"' in event_page

@@ -45,6 +45,7 @@ _ENV = jinja2.Environment(
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
 SHOWABLE = ("timeline", "map", "list")
 NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
+LIST_PAGE = 250  # rows a list holds in a page's HTML; a longer list is paged over list/<n>/
 
 
 def render(template: str, **values) -> str:
@@ -151,7 +152,7 @@ def render_event_page(
         root,
         (whole.timeline_alt, whole.map_alt),
         caption,
-        partial,
+        all_link=_all_events_link(dataset, position) if partial else None,
     )
     parts = [
         front_matter(event.title, plain_summary(event.summary)),
@@ -165,6 +166,66 @@ def render_event_page(
     if event.disputes:
         parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
     return "\n".join(parts) + "\n"
+
+
+def _all_events_link(dataset: Dataset, position: int) -> dict:
+    if len(dataset.events) > LIST_PAGE:
+        page = list_pages(dataset)[position // LIST_PAGE]
+        return {"url": page.url, "text": f"the list page of events {page.span} holds this one"}
+    return {"url": "", "text": "the home page lists them all"}
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the list of every event, for an atlas too long to list on one page."""
+
+    number: int
+    events: tuple[Event, ...]
+    span: str  # "251–500"
+
+    @property
+    def url(self) -> str:
+        return f"list/{self.number}/"
+
+    @property
+    def label(self) -> str:
+        first, last = self.events[0].date.label, self.events[-1].date.label
+        return f"Events {self.span}: {first} to {last}"
+
+
+def list_pages(dataset: Dataset) -> list[ListPage]:
+    """Every event in date order, LIST_PAGE to a page; none when one page lists them all."""
+    events = dataset.events
+    if len(events) <= LIST_PAGE:
+        return []
+    return [
+        ListPage(
+            n // LIST_PAGE + 1,
+            tuple(events[n : n + LIST_PAGE]),
+            f"{n + 1}–{min(n + LIST_PAGE, len(events))}",
+        )
+        for n in range(0, len(events), LIST_PAGE)
+    ]
+
+
+def list_page_path(page: ListPage) -> str:
+    return f"list/{page.number}.md"
+
+
+def render_list_page(
+    page: ListPage, pages: list[ListPage], places: dict[str, ResolvedPlace], dataset: Dataset
+) -> str:
+    """A page of the list of every event: what a reader without JavaScript pages through."""
+    title = f"Events {page.span} of {len(dataset.events)}"
+    body = render(
+        "list_page.html",
+        root="../../",
+        rows=list_rows(page.events, places, dataset),
+        caption=f"{title}, in date order",
+        pager=pages,
+        current=page.number,
+    )
+    return front_matter(title) + f"# {escape(title)}\n\n" + body + "\n"
 
 
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
@@ -246,19 +307,25 @@ def render_view(
     root: str,
     show: Iterable[str] = SHOWABLE,
 ) -> str:
-    """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
+    """A view of some events, for a fenced eventatlas block, listed for readers without
+    JavaScript: all of them, or the first LIST_PAGE and the list pages that hold every event."""
     config = view_config(dataset, places, events, tuple(show))
-    caption = f"{_plural(len(events), 'event')}, in date order"
+    paged = len(events) > LIST_PAGE
+    caption = (
+        f"Events 1–{LIST_PAGE} of {len(events)}, in date order"
+        if paged
+        else f"{_plural(len(events), 'event')}, in date order"
+    )
     return _view_html(
         view_id,
         config,
-        events,
+        events[:LIST_PAGE],
         places,
         dataset,
         root,
         (_timeline_alt(events), _map_alt(events, places)),
         caption,
-        partial=False,
+        pager=list_pages(dataset) if paged else [],
     )
 
 
@@ -271,7 +338,8 @@ def _view_html(
     root: str,
     alts: tuple[str, str],
     caption: str,
-    partial: bool,
+    all_link: dict | None = None,
+    pager: list[ListPage] | None = None,
 ) -> str:
     """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the list that needs no script."""
     return render(
@@ -285,7 +353,9 @@ def _view_html(
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
-        partial=partial,
+        all_link=all_link,
+        pager=pager or [],
+        current=None,
     )
 
 

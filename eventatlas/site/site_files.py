@@ -26,6 +26,9 @@ from .atlas import ASSET_DIR, ATLAS_SCHEMA_PATH, DATA_SCRIPT, atlas_json_schema,
 from .figures import event_url
 from .pages import (
     json_for_html,
+    list_page_path,
+    list_pages,
+    render_list_page,
     overview,
     render_event_detail,
     render_event_page,
@@ -64,6 +67,10 @@ def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, 
         for e in progress(list(dataset.events), "writing event pages")
     }
     files["sources.md"] = SiteFile(render_sources_page(dataset))
+    pages = list_pages(dataset)
+    files.update(
+        {list_page_path(p): SiteFile(render_list_page(p, pages, places, dataset)) for p in pages}
+    )
     files.update(schema_files())
     files.update(export_files(dataset, places))
     files.update(atlas_files(dataset, places))

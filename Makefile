@@ -18,7 +18,7 @@ test: lint browser
 
 # Every check that reads the code, not the site: Python format, lint and types; the scripts' and
 # styles' lint and format; the scripts' unit tests (node, no browser). Any finding fails.
-JS := eventatlas/site/assets/*.js tests/js/*.js tests/*.cjs eslint.config.js
+JS := eventatlas/site/assets/eventatlas*.js tests/js/*.js tests/*.cjs eslint.config.js
 lint: $(STAMP) tools
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .

@@ -10,7 +10,17 @@ const js = load("@eslint/js");
 const globals = load("globals");
 
 module.exports = [
-  { ignores: [".tools/", ".venv/", "site/", "eventatlas/site/assets/world_50m.*"] },
+  {
+    ignores: [
+      ".tools/",
+      ".venv/",
+      "site/",
+      "eventatlas/site/assets/world_*.json",
+      "eventatlas/site/assets/plotly-geo.min.js",
+      ".bench/",
+      ".site.*/",
+    ],
+  },
   js.configs.recommended,
   {
     files: ["eventatlas/site/assets/*.js"],

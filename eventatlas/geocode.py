@@ -44,6 +44,7 @@ class ResolvedPlace:
     precision: str
     country: str | None
     origin: str
+    key: str = ""  # the place's identity: its places.yaml key, gazetteer id or given coordinates
 
 
 def fold(name: str) -> str:
@@ -114,7 +115,13 @@ def geocode_events(
     for event, line in progress(list(events), "placing events", online is not None):
         if event.lat is not None and event.lon is not None:
             result.places[event.id] = ResolvedPlace(
-                event.place, event.lat, event.lon, "site", None, "coordinates given in the event"
+                event.place,
+                event.lat,
+                event.lon,
+                "site",
+                None,
+                "coordinates given in the event",
+                f"coordinates {event.lat}, {event.lon}",
             )
             continue
         place = _resolve_name(event.place, cache, result.new_cache_entries, gazetteer, online)
@@ -122,7 +129,13 @@ def geocode_events(
             result.problems.append(_unresolved(event, line, label, cache, gazetteer))
         else:
             result.places[event.id] = ResolvedPlace(
-                event.place, place.lat, place.lon, place.precision, place.country, place.origin
+                event.place,
+                place.lat,
+                place.lon,
+                place.precision,
+                place.country,
+                place.origin,
+                _cache_key(event.place, cache) or place.origin,
             )
     return result
 
@@ -140,8 +153,16 @@ def _resolve_name(name, cache, found, gazetteer, online) -> Place | None:
 
 
 def _cache_by_folded_name(name: str, cache: dict[str, Place]) -> Place | None:
+    key = _cache_key(name, cache)
+    return cache[key] if key is not None else None
+
+
+def _cache_key(name: str, cache: dict[str, Place]) -> str | None:
+    """The places.yaml key a name resolves to: itself, or one that folds the same ('Wŏnsan')."""
+    if name in cache:
+        return name
     wanted = fold(name)
-    return next((place for key, place in sorted(cache.items()) if fold(key) == wanted), None)
+    return next((key for key in sorted(cache) if fold(key) == wanted), None)
 
 
 def _ask_online(online: OnlineGeocoder, name: str) -> Place | None:

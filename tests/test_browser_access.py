@@ -223,8 +223,8 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     )  # no full reload: mkdocs-material's instant navigation
     assert (
         page.evaluate(
-            "() => document.querySelector('.ea-timeline').data.reduce((n, t) => n + (t.customdata "
-            "|| []).length, 0)"
+            "() => new Set(document.querySelector('.ea-timeline').data.flatMap("
+            "t => (t.customdata || []).filter(row => row).map(row => row[0]))).size"
         )
         == 4
     )

@@ -11,7 +11,7 @@ import subprocess
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
-import plotly
+import plotly.offline
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -41,9 +41,10 @@ def test_every_page_is_built(built_site, repo):
         assert (built_site / page).exists(), page
 
 
-def test_plotly_js_is_served_once_from_the_site(built_site):
-    shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    assert filecmp.cmp(built_site / "assets/eventatlas/plotly.min.js", shipped, shallow=False)
+def test_plotly_js_is_served_once_from_the_site(built_site, repo):
+    vendored = repo / "eventatlas/site/assets/plotly-geo.min.js"
+    assert filecmp.cmp(built_site / "assets/eventatlas/plotly-geo.min.js", vendored, shallow=False)
+    assert not (built_site / "assets/eventatlas/plotly.min.js").exists()
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert "Plotly.newPlot" not in html  # never inlined per page
@@ -52,8 +53,30 @@ def test_plotly_js_is_served_once_from_the_site(built_site):
 
 
 def test_map_geography_is_served_from_the_site(built_site):
-    script = (built_site / "assets/eventatlas/world_50m.js").read_text(encoding="utf-8")
-    assert "PlotlyGeoAssets.topojson.world_50m" in script
+    for scale in ("110m", "50m"):
+        script = (built_site / f"assets/eventatlas/world_{scale}.js").read_text(encoding="utf-8")
+        assert f"PlotlyGeoAssets.topojson.world_{scale}" in script
+
+
+def test_vendored_plotly_is_the_version_the_python_package_ships_with_its_checksums(repo):
+    assets = repo / "eventatlas/site/assets"
+    manifest = json.loads((assets / "VENDOR.json").read_text(encoding="utf-8"))
+    version = plotly.offline.get_plotlyjs_version()
+    assert manifest["plotly.js"] == version, "run scripts/vendor-plotly after upgrading plotly"
+    head = (assets / "plotly-geo.min.js").read_bytes()[:200].decode()
+    assert f"plotly.js (geo - minified) v{version}" in head
+    for name, entry in manifest["files"].items():
+        digest = hashlib.sha256((assets / name).read_bytes()).hexdigest()
+        assert digest == entry["sha256"], name
+        assert entry["origin"].startswith("npm ") and entry["licence"]
+        assert name in (assets / "ATTRIBUTION.md").read_text(encoding="utf-8")
+
+
+def test_pages_without_a_figure_load_no_plotly_and_no_geography(built_site):
+    about = (built_site / "about/index.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["'][^"']*(plotly|world_|/atlas\.js)""", about)
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "plotly-geo.min.js" in home and "world_110m.js" in home
 
 
 def test_event_page_shows_citations_and_disputes(built_site, repo):

@@ -13,7 +13,15 @@ import yaml
 from conftest import synthetic_events
 
 from eventatlas.pipeline import prepare
-from eventatlas.site.atlas import build_atlas, plain_summary
+from eventatlas.site.atlas import (
+    ATLAS_VERSION,
+    build_atlas,
+    event_rows,
+    plain_summary,
+    view_config,
+    view_scripts,
+)
+from eventatlas.site.pages import SHOWABLE
 from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,8 +51,9 @@ def config_of(page: str) -> dict:
 
 def test_the_shared_data_holds_every_event_once(default):
     atlas = build_atlas(default.dataset, default.places)
-    assert [e["id"] for e in atlas["events"]] == [e.id for e in default.dataset.events]
-    lavrov = next(e for e in atlas["events"] if e["id"] == "lavrov-meets-kim-jong-un")
+    rows = event_rows(atlas)
+    assert [e["id"] for e in rows] == [e.id for e in default.dataset.events]
+    lavrov = next(e for e in rows if e["id"] == "lavrov-meets-kim-jong-un")
     assert lavrov["disputed"] == 1 and atlas["places"][lavrov["place"]]["name"] == "Wonsan"
     kursk = next(p for p in atlas["places"] if p["name"] == "Kursk Oblast")
     assert kursk["area"] is True and "region" in kursk["note"]
@@ -55,7 +64,7 @@ def test_event_pages_carry_a_small_config_not_the_figures(default):
     files = site_files(default.dataset, default.places)
     page = files["events/lavrov-meets-kim-jong-un.md"].content
     config = config_of(page)
-    assert set(config) == {"show", "range", "map", "focus"}
+    assert set(config) == {"show", "range", "map", "geo", "focus"}
     assert default.dataset.events[config["focus"]].id == "lavrov-meets-kim-jong-un"
     assert "Sergey Lavrov" not in page.split("data-config")[1].split(">")[0]
 
@@ -75,10 +84,13 @@ def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand
 
 
 def test_event_pages_list_their_neighbours_without_javascript(thousand):
-    page = site_files(thousand.dataset, thousand.places)["events/event-00500.md"].content
+    files = site_files(thousand.dataset, thousand.places)
+    page = files["events/event-00500.md"].content
     rows = re.findall(r'<tr data-event="([^"]+)"', page)
     assert 1 < len(rows) <= 21
-    assert "the home page lists them all" in page
+    # 1,000 events are paged: the link goes to the list page that holds this event
+    number = re.search(r'href="../../list/(\d+)/">the list page of events [^<]+ holds', page)
+    assert '<tr data-event="event-00500">' in files[f"list/{number.group(1)}.md"].content
 
 
 def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path):
@@ -92,7 +104,7 @@ def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path):
     detail = files[f"{ASSET_DIR}/detail/event-00000.js"].content
     assert "<" not in detail and "&" not in detail
     restored = json.loads(atlas.split(" = ", 1)[1].rstrip(";\n"))
-    assert next(e for e in restored["events"] if e["id"] == "event-00000")["title"].startswith(
+    assert next(e for e in event_rows(restored) if e["id"] == "event-00000")["title"].startswith(
         "</script>"
     )  # kept as text; the script escapes it for Plotly
 
@@ -106,8 +118,24 @@ def test_the_same_input_gives_the_same_bytes(default):
 def test_every_script_is_served_and_loaded_in_order(default):
     files = site_files(default.dataset, default.places)
     assert all(path in files for path in SCRIPTS)
-    assert SCRIPTS.index(f"{ASSET_DIR}/atlas.js") < SCRIPTS.index(f"{ASSET_DIR}/eventatlas.js")
     assert SCRIPTS[-1] == f"{ASSET_DIR}/eventatlas.js"
+    assert not any("plotly" in p or "world_" in p or p.endswith("/atlas.js") for p in SCRIPTS)
+
+
+def test_a_view_loads_the_data_and_only_a_figure_loads_plotly_and_geography(default):
+    whole = view_config(default.dataset, default.places, list(default.dataset.events), SHOWABLE)
+    assert view_scripts(whole)[0] == f"{ASSET_DIR}/atlas.js"
+    assert f"{ASSET_DIR}/plotly-geo.min.js" in view_scripts(whole)
+    assert f"{ASSET_DIR}/world_{whole['geo']}m.js" in view_scripts(whole)
+    only_list = view_config(default.dataset, default.places, list(default.dataset.events), ["list"])
+    assert view_scripts(only_list) == [f"{ASSET_DIR}/atlas.js"]
+    files = site_files(default.dataset, default.places)
+    assert all(path in files for path in view_scripts(whole))
+
+
+def test_the_script_reads_the_data_version_python_writes():
+    script = (REPO / "eventatlas/site/assets/eventatlas.js").read_text(encoding="utf-8")
+    assert f"const DATA_VERSION = {ATLAS_VERSION};" in script
 
 
 def test_summaries_lose_markdown_marks_but_keep_link_text():
@@ -117,9 +145,82 @@ def test_summaries_lose_markdown_marks_but_keep_link_text():
     )
 
 
+def test_plain_summaries_keep_underscores_and_stars_that_are_text():
+    assert plain_summary("Quoting the KCNA_report and file_name_v2.") == (
+        "Quoting the KCNA_report and file_name_v2."
+    )
+    assert plain_summary("2 * 3 = 6 and a <b>tag</b> & more") == "2 * 3 = 6 and a <b>tag</b> & more"
+
+
 def test_own_scripts_never_assign_markup():
-    for path in (REPO / "eventatlas" / "assets").glob("eventatlas*.js"):
+    scripts = list((REPO / "eventatlas" / "site" / "assets").glob("eventatlas*.js"))
+    assert len(scripts) == 4
+    sinks = re.compile(
+        r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|"
+        r"new Function|parseFromString|createContextualFragment|setHTML"
+    )
+    for path in scripts:
         source = path.read_text(encoding="utf-8")
-        assert not re.search(
-            r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", source
-        ), path.name
+        found = [m.group(0) for m in sinks.finditer(source)]
+        if path.name == "eventatlas-ui.js":
+            # the one reviewed sink: the build's own template output for the detail panel
+            assert found == ["parseFromString"], found
+            body = source[source.index("function trustedFragment(") :]
+            assert "parseFromString" in body[: body.index("\n  }\n")]
+        else:
+            assert found == [], path.name
+
+
+def test_one_place_whatever_the_spelling(tmp_path):
+    data = synthetic_events(3)
+    for event, spelling in zip(data["events"], ["Wonsan", "Wŏnsan", "wonsan"], strict=True):
+        event["place"] = spelling
+    prepared = prepared_from(tmp_path, data)
+    atlas = build_atlas(prepared.dataset, prepared.places)
+    assert [p["name"] for p in atlas["places"]] == ["Wonsan"]
+    assert atlas["places"][0]["key"] == "Wonsan"  # the places.yaml key
+    assert {e["place"] for e in event_rows(atlas)} == {0}
+
+
+def test_the_shipped_data_follows_its_published_schema(default, tmp_path):
+    from check_jsonschema.cli.main_command import main as check
+
+    files = site_files(default.dataset, default.places)
+    schema = tmp_path / "atlas.schema.json"
+    schema.write_text(files["schema/atlas.schema.json"].content, encoding="utf-8")
+    data = tmp_path / "atlas.json"
+    script = files[f"{ASSET_DIR}/atlas.js"].content
+    data.write_text(script.split(" = ", 1)[1].rstrip(";\n"), encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        check(["--schemafile", str(schema), str(data)])
+    assert done.value.code == 0
+    assert json.loads(data.read_text(encoding="utf-8"))["version"] == ATLAS_VERSION
+
+
+def test_end_is_the_inclusive_last_day_in_the_shipped_data(default):
+    rows = {e["id"]: e for e in event_rows(build_atlas(default.dataset, default.places))}
+    for event in default.dataset.events:
+        assert rows[event.id]["start"] == event.date.start.isoformat()
+        assert rows[event.id]["end"] == event.date.end.isoformat()
+
+
+def test_a_long_atlas_lists_a_page_of_events_and_pages_every_event_without_javascript(tmp_path):
+    from eventatlas.site.pages import LIST_PAGE, render_view
+
+    prepared = prepared_from(tmp_path, synthetic_events(2 * LIST_PAGE + 1))
+    events = list(prepared.dataset.events)
+    home = render_view("ea-view-1", events, prepared.places, prepared.dataset, "")
+    assert home.count("<tr data-event=") == LIST_PAGE
+    files = site_files(prepared.dataset, prepared.places)
+    pages = sorted(path for path in files if path.startswith("list/"))
+    assert pages == ["list/1.md", "list/2.md", "list/3.md"]
+    for number in (1, 2, 3):
+        assert f'href="list/{number}/"' in home  # every page is linked from the home page
+    listed = [
+        row
+        for path in pages
+        for row in re.findall(r'<tr data-event="([^"]+)"', files[path].content)
+    ]
+    assert listed == [e.id for e in events]
+    event_page = files[f"events/{events[-1].id}.md"].content
+    assert 'href="../../list/3/"' in event_page

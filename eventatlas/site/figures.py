@@ -16,6 +16,7 @@ from ..geocode import ResolvedPlace
 
 SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
+ZOOMED_IN_DEGREES = 60  # a map view at most this wide (longitude) draws 1:50m coastlines
 
 # How each kind of date is drawn; the legend on the page explains the same marks in words.
 TIMELINE_MARKS = {
@@ -140,6 +141,12 @@ def map_view(places: Iterable[ResolvedPlace]) -> dict:
     """The map's latitude and longitude ranges holding every given place."""
     lat, lon = _view_ranges([(p.lat, p.lon) for p in places])
     return {"lat": lat, "lon": lon}
+
+
+def map_resolution(view: dict) -> int:
+    """Natural Earth's scale for a map view: 1:110m when wide, 1:50m (8 times the bytes) zoomed
+    in."""
+    return 50 if view["lon"][1] - view["lon"][0] <= ZOOMED_IN_DEGREES else 110
 
 
 def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
 import jinja2
-import markdown
 import nh3
 import yaml
 from markupsafe import Markup
@@ -25,11 +23,14 @@ from ..geocode import ResolvedPlace
 from .atlas import (
     STATUS_NOTES,
     focused_config,
+    place_key,
     place_note,
     plain_summary,
     precision_note,
     published_label,
+    summary_markdown,
     view_config,
+    view_scripts,
 )
 from .figures import date_bounds, event_url, is_area
 
@@ -44,6 +45,7 @@ _ENV = jinja2.Environment(
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
 SHOWABLE = ("timeline", "map", "list")
 NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
+LIST_PAGE = 250  # rows a list holds in a page's HTML; a longer list is paged over list/<n>/
 
 
 def render(template: str, **values) -> str:
@@ -58,17 +60,9 @@ def json_for_html(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=[], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
-    html = _markdown().reset().convert(text)
+    html = summary_markdown().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=SUMMARY_TAGS,
@@ -160,7 +154,7 @@ def render_event_page(
         root,
         (whole.timeline_alt, whole.map_alt),
         caption,
-        partial,
+        all_link=_all_events_link(dataset, position) if partial else None,
     )
     parts = [
         front_matter(event.title, plain_summary(event.summary)),
@@ -176,11 +170,83 @@ def render_event_page(
     return "\n".join(parts) + "\n"
 
 
+def _all_events_link(dataset: Dataset, position: int) -> dict:
+    if len(dataset.events) > LIST_PAGE:
+        page = list_pages(dataset)[position // LIST_PAGE]
+        return {"url": page.url, "text": f"the list page of events {page.span} holds this one"}
+    return {"url": "", "text": "the home page lists them all"}
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the list of every event, for an atlas too long to list on one page."""
+
+    number: int
+    events: tuple[Event, ...]
+    span: str  # "251–500"
+
+    @property
+    def url(self) -> str:
+        return f"list/{self.number}/"
+
+    @property
+    def label(self) -> str:
+        first, last = self.events[0].date.label, self.events[-1].date.label
+        return f"Events {self.span}: {first} to {last}"
+
+
+def list_pages(dataset: Dataset) -> list[ListPage]:
+    """Every event in date order, LIST_PAGE to a page; none when one page lists them all."""
+    events = dataset.events
+    if len(events) <= LIST_PAGE:
+        return []
+    return [
+        ListPage(
+            n // LIST_PAGE + 1,
+            tuple(events[n : n + LIST_PAGE]),
+            f"{n + 1}–{min(n + LIST_PAGE, len(events))}",
+        )
+        for n in range(0, len(events), LIST_PAGE)
+    ]
+
+
+def list_page_path(page: ListPage) -> str:
+    return f"list/{page.number}.md"
+
+
+def render_list_page(
+    page: ListPage, pages: list[ListPage], places: dict[str, ResolvedPlace], dataset: Dataset
+) -> str:
+    """A page of the list of every event: what a reader without JavaScript pages through."""
+    title = f"Events {page.span} of {len(dataset.events)}"
+    body = render(
+        "list_page.html",
+        root="../../",
+        rows=list_rows(page.events, places, dataset),
+        caption=f"{title}, in date order",
+        pager=pages,
+        current=page.number,
+    )
+    return front_matter(title) + f"# {escape(title)}\n\n" + body + "\n"
+
+
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
     """The event at `position` and those nearest to it in date order (all of them when there are
     few): what an event page lists without JavaScript."""
     start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
     return list(dataset.events[start : start + 2 * NEIGHBOURS + 1])
+
+
+def render_event_detail(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> str:
+    """What the detail panel shows for an event: the event page's own facts, citations and
+    disputes, rendered by the same templates. Links are relative to the site root; the panel
+    rebases them on the page that shows it."""
+    return render(
+        "detail.html",
+        facts_html=Markup(render_event_facts(event, place)),
+        citations_html=render_citations(event.citations, dataset, ""),
+        disputes_html=Markup(render_disputes(event, dataset, "")) if event.disputes else "",
+    )
 
 
 def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
@@ -244,20 +310,25 @@ def render_view(
     root: str,
     show: Iterable[str] = SHOWABLE,
 ) -> str:
-    """A view of some events, for a fenced eventatlas block: all of them are listed for readers
-    without JavaScript."""
+    """A view of some events, for a fenced eventatlas block, listed for readers without
+    JavaScript: all of them, or the first LIST_PAGE and the list pages that hold every event."""
     config = view_config(dataset, places, events, tuple(show))
-    caption = f"{_plural(len(events), 'event')}, in date order"
+    paged = len(events) > LIST_PAGE
+    caption = (
+        f"Events 1–{LIST_PAGE} of {len(events)}, in date order"
+        if paged
+        else f"{_plural(len(events), 'event')}, in date order"
+    )
     return _view_html(
         view_id,
         config,
-        events,
+        events[:LIST_PAGE],
         places,
         dataset,
         root,
         (_timeline_alt(events), _map_alt(events, places)),
         caption,
-        partial=False,
+        pager=list_pages(dataset) if paged else [],
     )
 
 
@@ -270,7 +341,8 @@ def _view_html(
     root: str,
     alts: tuple[str, str],
     caption: str,
-    partial: bool,
+    all_link: dict | None = None,
+    pager: list[ListPage] | None = None,
 ) -> str:
     """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the
     list that needs no script."""
@@ -279,12 +351,15 @@ def _view_html(
         view_id=view_id,
         root=root,
         config_json=json_for_html(config),
+        scripts=view_scripts(config),
         show=config["show"],
         rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
-        partial=partial,
+        all_link=all_link,
+        pager=pager or [],
+        current=None,
     )
 
 
@@ -303,7 +378,8 @@ def _timeline_alt(events: list[Event]) -> str:
 
 
 def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
-    names = sorted({places[e.id].name for e in events if e.id in places})
+    by_key = {place_key(e, places): places[e.id].name for e in events if e.id in places}
+    names = sorted(set(by_key.values()))
     shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
     return (
         f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {shown}. "

@@ -33,13 +33,20 @@ function plain(value) {
 
 const S = loadState();
 
+/* The shipped data carries events as columns, one array per field (atlas.EventColumns); `end`
+   is the inclusive last day. */
+function columns(rows) {
+  const fields = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  return Object.fromEntries(fields.map((field) => [field, rows.map((row) => row[field] ?? 0)]));
+}
+
 function data() {
   return {
-    events: [
+    events: columns([
       {
         id: "a",
         start: "2024-06-19",
-        end: "2024-06-20",
+        end: "2024-06-19",
         lane: 0,
         place: 0,
         actors: [0, 1],
@@ -49,7 +56,7 @@ function data() {
       {
         id: "b",
         start: "2024-10-01",
-        end: "2024-11-01",
+        end: "2024-10-31",
         lane: 1,
         place: 1,
         actors: [1],
@@ -60,14 +67,14 @@ function data() {
       {
         id: "c",
         start: "2025-01-01",
-        end: "2026-01-01",
+        end: "2025-12-31",
         lane: 0,
         place: 0,
         actors: [],
         tags: [0, 1],
         status: 2,
       },
-    ],
+    ]),
     places: [{ name: "Pyongyang" }, { name: "Kursk Oblast" }],
     actors: ["Kim Jong Un", "Vladimir Putin"],
     tags: ["diplomacy", "military"],

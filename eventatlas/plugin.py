@@ -70,8 +70,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     @property
     def data(self) -> Prepared:
-        if self.prepared is None:
-            raise BuildError([])  # hooks run after on_config, which always prepares
+        assert self.prepared is not None, "MkDocs runs on_config, which prepares, before the rest"
         return self.prepared
 
     def on_startup(self, *, command: str, dirty: bool) -> None:

@@ -12,12 +12,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tools import synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = os.environ.get("EVENTATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Timings are never test assertions: hypothesis' per-example deadline (200 ms) is one, and it
+# failed a property test once on a loaded machine (537 ms), so it is off for every property test.
+settings.register_profile("eventatlas", deadline=None)
+settings.load_profile("eventatlas")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

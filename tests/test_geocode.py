@@ -11,7 +11,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from eventatlas import geocode as geo
 from eventatlas.data.load import load_events, load_places
 from eventatlas.data.schema import Place
-from eventatlas.errors import GeocodingError
+from eventatlas.errors import DataError, GeocodingError
 from eventatlas.pipeline import prepare
 
 REAL = {
@@ -205,7 +205,7 @@ def test_country_no_unquoted_is_caught(tmp_path):
     places.write_text(
         "places:\n  Oslo: {lat: 59.9, lon: 10.7, precision: city, country: NO, origin: editor}\n"
     )
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(DataError) as caught:
         load_places(places)
     assert "field 'places.Oslo.country'" in str(caught.value) and "quotes" in str(caught.value)
 

@@ -356,26 +356,24 @@
 
   /* The shape of window.EventAtlasData this script reads; atlas.ATLAS_VERSION in Python. */
   const DATA_VERSION = 2;
-  const loadedScripts = new Map();
+  /* url → promise; view.html's inline starter fills it while the page is still being read. */
+  const loading = (window.EventAtlasLoading = window.EventAtlasLoading || {});
 
-  /* Scripts, not fetch(): a script is cached by the browser and also loads from file://. */
+  /* Scripts, not fetch(): a script is cached by the browser and also loads from file://. Each runs
+     as soon as it arrives: none needs another while it runs. */
   function loadScript(url) {
-    if (!loadedScripts.has(url)) {
-      loadedScripts.set(
-        url,
-        new Promise(function (resolve, reject) {
-          const script = U.el("script", { src: url });
-          script.async = false; /* run in the order asked: data, templates, plotly.js, geography */
-          script.onload = resolve;
-          script.onerror = function () {
-            loadedScripts.delete(url);
-            reject(new Error("eventatlas: could not load " + url));
-          };
-          document.head.appendChild(script);
-        }),
-      );
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve, reject) {
+        const script = U.el("script", { src: url });
+        script.onload = resolve;
+        script.onerror = function () {
+          delete loading[url];
+          reject(new Error("eventatlas: could not load " + url));
+        };
+        document.head.appendChild(script);
+      });
     }
-    return loadedScripts.get(url);
+    return loading[url];
   }
 
   function scriptsFor(elements, kind) {
@@ -448,9 +446,10 @@
       return;
     }
     const current = generation;
+    const data = scriptsFor(elements, "data");
     const figures = scriptsFor(elements, "figures");
     figures.catch(function () {}); /* reported below, once the data is in */
-    scriptsFor(elements, "data")
+    data
       .then(function () {
         if (current !== generation) {
           return null;

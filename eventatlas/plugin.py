@@ -1,7 +1,9 @@
 """The MkDocs edge: runs the pipeline inside `mkdocs build` and `mkdocs serve`.
 
 Generated pages and assets are added as virtual files, so nothing generated is ever written
-into docs/. A build writes into a temporary folder beside site_dir and swaps it into place
+into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot paragraphs, filled
+with pre-rendered HTML after Markdown (views in hand-written pages) or as the page is written
+(generated pages, so that 100,000 of them are never all held in memory). A build writes into a temporary folder beside site_dir and swaps it into place
 only when complete; a failed build leaves the previous site as it was.
 """
 
@@ -22,7 +24,8 @@ from mkdocs.structure.files import File, Files
 
 from .errors import EventAtlasError
 from .pipeline import Prepared, prepare, save_cache
-from .site.pages import relative_root, render_view
+from .search import index_site
+from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, site_files
 from .site.views import find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
@@ -46,6 +49,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.prepared: Prepared | None = None
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
+        self.generated_pages: dict[str, GeneratedPage] = {}
+        self.view_parts: dict[str, list[str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -86,6 +91,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         config.site_dir = self.building_dir
 
     def on_files(self, files: Files, *, config) -> Files:
+        self.generated_pages = {}
         for path, site_file in sorted(
             site_files(self.prepared.dataset, self.prepared.places).items()
         ):
@@ -97,18 +103,27 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
             else:
                 files.append(File.generated(config, path, content=site_file.content))
+            if site_file.page is not None:
+                self.generated_pages[path] = site_file.page
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         first_line = lines_before(markdown, page.file.content_string)
-        for match, line in reversed(find_view_blocks(markdown)):
+        blocks = find_view_blocks(markdown)
+        parts = self.view_parts[page.file.src_uri] = [""] * len(blocks)
+        for index, (match, line) in reversed(list(enumerate(blocks))):
             where = f"{Path(config.docs_dir).name}/{page.file.src_uri}:{first_line + line}"
-            markdown = (
-                markdown[: match.start()]
-                + self._view_html(match, where, line, page)
-                + markdown[match.end() :]
-            )
+            parts[index] = self._view_html(match, where, line, page)
+            markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        parts = self.view_parts.pop(page.file.src_uri, None)
+        return fill_html_slots(html, parts) if parts else html
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        generated = self.generated_pages.get(page.file.src_uri)
+        return fill_html_slots(output, generated.render_parts()) if generated else output
 
     def _view_html(self, match, where: str, line: int, page) -> str:
         dataset = self.prepared.dataset
@@ -137,10 +152,17 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def on_post_build(self, *, config) -> None:
         # The cache is saved after the site, so a killed build never leaves a cache the site lacks.
+        self._index_for_search(config)
         if self.final_site_dir:
             swap_directory(Path(config.site_dir), Path(self.final_site_dir))
             config.site_dir, self.final_site_dir = self.final_site_dir, None
         save_cache(self.prepared, self.places_path)
+
+    def _index_for_search(self, config) -> None:
+        try:
+            index_site(Path(config.site_dir))
+        except EventAtlasError as error:
+            raise PluginError(str(error)) from None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir and self.building_dir:

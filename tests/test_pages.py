@@ -13,6 +13,7 @@ from conftest import synthetic_events
 
 from eventatlas.pipeline import prepare
 from eventatlas.site.atlas import build_atlas, plain_summary
+from eventatlas.site.pages import fill_html_slots
 from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def test_the_shared_data_holds_every_event_once(default):
 
 def test_event_pages_carry_a_small_config_not_the_figures(default):
     files = site_files(default.dataset, default.places)
-    page = files["events/lavrov-meets-kim-jong-un.md"].content
+    page = files["events/lavrov-meets-kim-jong-un.md"].page.markdown()
     config = config_of(page)
     assert set(config) == {"show", "range", "map", "focus"}
     assert default.dataset.events[config["focus"]].id == "lavrov-meets-kim-jong-un"
@@ -62,8 +63,10 @@ def test_event_pages_carry_a_small_config_not_the_figures(default):
 def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand):
     small = site_files(default.dataset, default.places)
     large = site_files(thousand.dataset, thousand.places)
-    small_page = len(small["events/lavrov-meets-kim-jong-un.md"].content.encode())
-    large_page = max(len(large[f"events/event-{n:05d}.md"].content.encode()) for n in (0, 500, 999))
+    small_page = len(small["events/lavrov-meets-kim-jong-un.md"].page.markdown().encode())
+    large_page = max(
+        len(large[f"events/event-{n:05d}.md"].page.markdown().encode()) for n in (0, 500, 999)
+    )
     assert large_page < 30_000 and large_page < 3 * small_page
     atlas = len(large[f"{ASSET_DIR}/atlas.js"].content.encode())
     assert atlas < 400 * 1000  # compact records: well under half a kilobyte an event
@@ -73,7 +76,7 @@ def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand
 
 
 def test_event_pages_list_their_neighbours_without_javascript(thousand):
-    page = site_files(thousand.dataset, thousand.places)["events/event-00500.md"].content
+    page = site_files(thousand.dataset, thousand.places)["events/event-00500.md"].page.markdown()
     rows = re.findall(r'<tr data-event="([^"]+)"', page)
     assert 1 < len(rows) <= 21
     assert "the home page lists them all" in page
@@ -99,6 +102,27 @@ def test_the_same_input_gives_the_same_bytes(default):
     first = site_files(default.dataset, default.places)
     second = site_files(default.dataset, default.places)
     assert {k: v.content for k, v in first.items()} == {k: v.content for k, v in second.items()}
+    assert {k: v.page.markdown() for k, v in first.items() if v.page} == {
+        k: v.page.markdown() for k, v in second.items() if v.page
+    }
+
+
+def test_generated_pages_keep_their_html_out_of_markdown(thousand):
+    files = site_files(thousand.dataset, thousand.places)
+    for path in ("events/event-00500.md", "sources.md"):
+        skeleton = files[path].content
+        assert "<" not in skeleton.split("---", 2)[2]  # only headings and slot paragraphs
+        assert "search:\n  exclude: true" in skeleton  # Pagefind indexes it, not material
+        assert len(skeleton.encode()) < 1000
+        assert "<table" in files[path].page.markdown() or "<section" in files[path].page.markdown()
+
+
+def test_slots_are_filled_once_and_never_from_the_data():
+    parts = ["<b>eventatlas-html-slot-1</b><p>eventatlas-html-slot-1</p>", "<i>second</i>"]
+    rendered = "<p>eventatlas-html-slot-0</p>\n<h2>x</h2>\n<p>eventatlas-html-slot-1</p>"
+    assert fill_html_slots(rendered, parts) == (
+        "<b>eventatlas-html-slot-1</b><p>eventatlas-html-slot-1</p>\n<h2>x</h2>\n<i>second</i>"
+    )
 
 
 def test_every_script_is_served_and_loaded_in_order(default):

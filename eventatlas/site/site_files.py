@@ -23,7 +23,15 @@ from ..geocode import ResolvedPlace
 from ..progress import progress
 from .atlas import build_atlas, event_detail
 from .figures import event_url
-from .pages import json_for_html, overview, render_event_page, render_sources_page
+from .pages import (
+    SEARCH_PAGE,
+    GeneratedPage,
+    json_for_html,
+    overview,
+    render_event_page,
+    render_search_page,
+    render_sources_page,
+)
 
 ASSET_DIR = "assets/eventatlas"
 OWN_SCRIPTS = [
@@ -41,10 +49,15 @@ STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 @dataclass(frozen=True)
 class SiteFile:
-    """A file to add to the site: text or bytes content, or a file on disk to copy."""
+    """A file to add to the site: text or bytes content, a file on disk to copy, or a generated page."""
 
     content: str | bytes | None = None
     copy_from: Path | None = None
+    page: GeneratedPage | None = None  # its skeleton is the content; its HTML is rendered late
+
+    @classmethod
+    def of_page(cls, page: GeneratedPage) -> SiteFile:
+        return cls(page.skeleton, page=page)
 
 
 def event_page_path(event_id: str) -> str:
@@ -55,12 +68,13 @@ def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, 
     """All generated pages, data files and assets, keyed by their path in docs/ terms."""
     whole = overview(dataset, places)
     files = {
-        event_page_path(e.id): SiteFile(
+        event_page_path(e.id): SiteFile.of_page(
             render_event_page(e, places.get(e.id), dataset, places, whole)
         )
         for e in progress(list(dataset.events), "writing event pages")
     }
-    files["sources.md"] = SiteFile(render_sources_page(dataset))
+    files["sources.md"] = SiteFile.of_page(render_sources_page(dataset))
+    files[SEARCH_PAGE] = SiteFile.of_page(render_search_page())
     files.update(schema_files())
     files.update(export_files(dataset, places))
     files.update(atlas_files(dataset, places))

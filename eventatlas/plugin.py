@@ -1,9 +1,12 @@
 """The MkDocs edge: runs the pipeline inside `mkdocs build` and `mkdocs serve`.
 
 Generated pages and assets are added as virtual files, so nothing generated is ever written
-into docs/. A build writes into a temporary folder beside site_dir and swaps it into place
-only when complete; a failed build leaves the previous site as it was. A build only reads its
-inputs: places the gazetteer finds are used, and `build_timeline.py geocode` saves them.
+into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot paragraphs, filled
+with pre-rendered HTML after Markdown (views in hand-written pages) or as the page is written
+(generated pages, so that 100,000 of them are never all held in memory). A build writes into a
+temporary folder beside site_dir and swaps it into place only when complete; a failed build
+leaves the previous site as it was. A build only reads its inputs: places the gazetteer finds
+are used, and `build_timeline.py geocode` saves them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from mkdocs.structure.files import File, Files
 
 from .errors import BuildError, EventAtlasError, LocatedError, Location
 from .pipeline import Prepared, prepare
-from .site.pages import relative_root, render_view
+from .search import index_site
+from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, site_files
 from .site.views import BLOCK, find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
@@ -67,6 +71,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
         self.epoch_set = False
+        self.generated_pages: dict[str, GeneratedPage] = {}
+        self.view_parts: dict[str, list[str]] = {}
 
     @property
     def data(self) -> Prepared:
@@ -127,6 +133,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     @_reported
     def on_files(self, files: Files, *, config) -> Files:
+        self.generated_pages = {}
         for path, site_file in sorted(site_files(self.data.dataset, self.data.places).items()):
             if files.get_file_from_path(path) is not None:
                 where = Location(f"{Path(config.docs_dir).name}/{path}", 0)
@@ -137,19 +144,28 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
                 files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
             else:
                 files.append(File.generated(config, path, content=site_file.content or ""))
+            if site_file.page is not None:
+                self.generated_pages[path] = site_file.page
         return files
 
     @_reported
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         first_line = lines_before(markdown, page.file.content_string)
-        for match, line in reversed(find_view_blocks(markdown)):
+        blocks = find_view_blocks(markdown)
+        parts = self.view_parts[page.file.src_uri] = [""] * len(blocks)
+        for index, (match, line) in reversed(list(enumerate(blocks))):
             where = Location(f"{Path(config.docs_dir).name}/{page.file.src_uri}", first_line + line)
-            markdown = (
-                markdown[: match.start()]
-                + self._view_html(match, where, line, page)
-                + markdown[match.end() :]
-            )
+            parts[index] = self._view_html(match, where, line, page)
+            markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        parts = self.view_parts.pop(page.file.src_uri, None)
+        return fill_html_slots(html, parts) if parts else html
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        generated = self.generated_pages.get(page.file.src_uri)
+        return fill_html_slots(output, generated.render_parts()) if generated else output
 
     def _view_html(self, match, where: Location, line: int, page) -> str:
         dataset = self.data.dataset
@@ -175,11 +191,16 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         server.watch(str(self.places_path))
         return server
 
+    @_reported
     def on_post_build(self, *, config) -> None:
         self._forget_build_date()
+        self._index_for_search(config)
         if self.final_site_dir:
             swap_directory(Path(config.site_dir), Path(self.final_site_dir))
             config.site_dir, self.final_site_dir = self.final_site_dir, None
+
+    def _index_for_search(self, config) -> None:
+        index_site(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._forget_build_date()

@@ -23,7 +23,7 @@ from eventatlas.site.atlas import (
     view_config,
     view_scripts,
 )
-from eventatlas.site.pages import SHOWABLE
+from eventatlas.site.pages import SHOWABLE, fill_html_slots
 from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 
@@ -62,7 +62,7 @@ def test_the_shared_data_holds_every_event_once(default):
 
 def test_event_pages_carry_a_small_config_not_the_figures(default):
     files = site_files(default.dataset, default.places)
-    page = files["events/lavrov-meets-kim-jong-un.md"].content
+    page = files["events/lavrov-meets-kim-jong-un.md"].page.markdown()
     config = config_of(page)
     assert set(config) == {"show", "range", "map", "geo", "focus"}
     assert default.dataset.events[config["focus"]].id == "lavrov-meets-kim-jong-un"
@@ -72,8 +72,10 @@ def test_event_pages_carry_a_small_config_not_the_figures(default):
 def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand):
     small = site_files(default.dataset, default.places)
     large = site_files(thousand.dataset, thousand.places)
-    small_page = len(small["events/lavrov-meets-kim-jong-un.md"].content.encode())
-    large_page = max(len(large[f"events/event-{n:05d}.md"].content.encode()) for n in (0, 500, 999))
+    small_page = len(small["events/lavrov-meets-kim-jong-un.md"].page.markdown().encode())
+    large_page = max(
+        len(large[f"events/event-{n:05d}.md"].page.markdown().encode()) for n in (0, 500, 999)
+    )
     assert large_page < 30_000 and large_page < 3 * small_page
     atlas = len(large[f"{ASSET_DIR}/atlas.js"].content.encode())
     assert atlas < 400 * 1000  # compact records: well under half a kilobyte an event
@@ -85,12 +87,12 @@ def test_an_event_page_does_not_grow_with_the_number_of_events(default, thousand
 
 def test_event_pages_list_their_neighbours_without_javascript(thousand):
     files = site_files(thousand.dataset, thousand.places)
-    page = files["events/event-00500.md"].content
+    page = files["events/event-00500.md"].page.markdown()
     rows = re.findall(r'<tr data-event="([^"]+)"', page)
     assert 1 < len(rows) <= 21
     # 1,000 events are paged: the link goes to the list page that holds this event
     number = re.search(r'href="../../list/(\d+)/">the list page of events [^<]+ holds', page)
-    assert '<tr data-event="event-00500">' in files[f"list/{number.group(1)}.md"].content
+    assert '<tr data-event="event-00500">' in files[f"list/{number.group(1)}.md"].page.markdown()
 
 
 def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path, repo):
@@ -107,6 +109,24 @@ def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path, repo):
     assert next(e for e in event_rows(restored) if e["id"] == "event-00000")["title"].startswith(
         "</script>"
     )  # kept as text; the script escapes it for Plotly
+
+
+def test_generated_pages_keep_their_html_out_of_markdown(thousand):
+    files = site_files(thousand.dataset, thousand.places)
+    for path in ("events/event-00500.md", "sources.md"):
+        skeleton = files[path].content
+        assert "<" not in skeleton.split("---", 2)[2]  # only headings and slot paragraphs
+        assert "search:\n  exclude: true" in skeleton  # Pagefind indexes it, not material
+        assert len(skeleton.encode()) < 1000
+        assert "<table" in files[path].page.markdown() or "<section" in files[path].page.markdown()
+
+
+def test_slots_are_filled_once_and_never_from_the_data():
+    parts = ["<b>eventatlas-html-slot-1</b><p>eventatlas-html-slot-1</p>", "<i>second</i>"]
+    rendered = "<p>eventatlas-html-slot-0</p>\n<h2>x</h2>\n<p>eventatlas-html-slot-1</p>"
+    assert fill_html_slots(rendered, parts) == (
+        "<b>eventatlas-html-slot-1</b><p>eventatlas-html-slot-1</p>\n<h2>x</h2>\n<i>second</i>"
+    )
 
 
 def test_every_script_is_served_and_loaded_in_order(default):
@@ -215,10 +235,10 @@ def test_a_long_atlas_lists_a_page_of_events_and_pages_every_event_without_javas
     listed = [
         row
         for path in pages
-        for row in re.findall(r'<tr data-event="([^"]+)"', files[path].content)
+        for row in re.findall(r'<tr data-event="([^"]+)"', files[path].page.markdown())
     ]
     assert listed == [e.id for e in events]
-    event_page = files[f"events/{events[-1].id}.md"].content
+    event_page = files[f"events/{events[-1].id}.md"].page.markdown()
     assert 'href="../../list/3/"' in event_page
 
 

@@ -1,14 +1,20 @@
-"""Stage 4: the site's generated pages, as Markdown files holding escaped HTML.
+"""Stage 4: the site's generated pages: a small Markdown skeleton and the escaped HTML it stands for.
 
 Every value from the data goes through Jinja2 with autoescaping; summaries are Markdown
 rendered with raw HTML switched off, then sanitised by nh3. Page titles and descriptions
 are escaped too, because the theme prints front matter without escaping it.
+
+The HTML never goes through MkDocs' Markdown: a generated page's Markdown holds only its front
+matter, its headings (for the table of contents) and one slot paragraph per block of HTML, and
+`fill_html_slots` puts the HTML in after Markdown has run. Parsing large raw-HTML blocks was most
+of a build's time.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -42,6 +48,7 @@ _ENV = jinja2.Environment(
     keep_trailing_newline=False,
     undefined=jinja2.StrictUndefined,
 )
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # LibYAML's: ten times faster per page
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
 SHOWABLE = ("timeline", "map", "list")
 NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
@@ -73,13 +80,43 @@ def render_summary(text: str) -> Markup:
     return Markup(clean)
 
 
-def front_matter(title: str, description: str = "") -> str:
-    meta = {"title": escape(title)}
+SLOT = "eventatlas-html-slot-{}"
+_FILLED_SLOT = re.compile(r"<p>eventatlas-html-slot-(\d+)</p>")
+
+
+def html_slot(index: int) -> str:
+    """A Markdown paragraph that stands for the index-th block of a page's pre-rendered HTML."""
+    return "\n\n" + SLOT.format(index) + "\n\n"
+
+
+def fill_html_slots(html: str, parts: Sequence[str]) -> str:
+    """Put each block of HTML where Markdown rendered its slot paragraph, in one pass (HTML put in is never searched again)."""
+    return _FILLED_SLOT.sub(lambda match: parts[int(match.group(1))], html)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A generated page: its Markdown skeleton and a function rendering its blocks of HTML when the page is written."""
+
+    skeleton: str
+    render_parts: Callable[[], tuple[str, ...]]
+
+    def markdown(self) -> str:
+        """The page as one Markdown text with its HTML in place (what a reader of docs/ would expect)."""
+        parts = self.render_parts()
+        return re.sub(
+            r"eventatlas-html-slot-(\d+)", lambda m: parts[int(m.group(1))], self.skeleton
+        )
+
+
+def front_matter(title: str, description: str = "", searched: bool = True) -> str:
+    meta: dict = {"title": escape(title)}
     if description:
         meta["description"] = escape(" ".join(description.split())[:300])
-    return (
-        "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
-    )
+    if not searched:  # Pagefind indexes it; mkdocs-material's index would grow with every event
+        meta["search"] = {"exclude": True}
+    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True, width=10_000)
+    return "---\n" + text + "---\n\n"
 
 
 def relative_root(page_path: str) -> str:
@@ -132,10 +169,41 @@ def render_event_page(
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     whole: Overview,
-) -> str:
-    """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations,
-    disputes."""
+) -> GeneratedPage:
+    """The page events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+    return GeneratedPage(
+        event_page_skeleton(event),
+        lambda: event_page_parts(event, place, dataset, places, whole),
+    )
+
+
+def event_page_skeleton(event: Event) -> str:
+    headings = ["In context", "Sources"] + (
+        ["Where the sources disagree"] if event.disputes else []
+    )
+    body = html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
+    return front_matter(event.title, plain_summary(event.summary), searched=False) + body
+
+
+def event_page_parts(
+    event: Event,
+    place: ResolvedPlace | None,
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    whole: Overview,
+) -> tuple[str, ...]:
     root = "../../"
+    parts = [
+        render_event_facts(event, place),
+        _event_view(event, place, dataset, places, whole, root),
+        str(render_citations(event.citations, dataset, root)),
+    ]
+    if event.disputes:
+        parts.append(render_disputes(event, dataset, root))
+    return tuple(parts)
+
+
+def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: str) -> str:
     position = whole.positions[event.id]
     config = focused_config(whole.config, whole.bounds, position, event, place)
     listed = neighbours(dataset, position)
@@ -145,7 +213,7 @@ def render_event_page(
         if partial
         else f"{_plural(len(listed), 'event')}, in date order"
     )
-    view = _view_html(
+    return _view_html(
         f"ea-event-{event.id}",
         config,
         listed,
@@ -156,23 +224,11 @@ def render_event_page(
         caption,
         all_link=_all_events_link(dataset, position) if partial else None,
     )
-    parts = [
-        front_matter(event.title, plain_summary(event.summary)),
-        render_event_facts(event, place),
-        "",
-        "## In context",
-        "",
-        view,
-    ]
-    parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
-    if event.disputes:
-        parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
-    return "\n".join(parts) + "\n"
 
 
 def _all_events_link(dataset: Dataset, position: int) -> dict:
     if len(dataset.events) > LIST_PAGE:
-        page = list_pages(dataset)[position // LIST_PAGE]
+        page = list_page_at(dataset, position // LIST_PAGE)
         return {"url": page.url, "text": f"the list page of events {page.span} holds this one"}
     return {"url": "", "text": "the home page lists them all"}
 
@@ -200,14 +256,14 @@ def list_pages(dataset: Dataset) -> list[ListPage]:
     events = dataset.events
     if len(events) <= LIST_PAGE:
         return []
-    return [
-        ListPage(
-            n // LIST_PAGE + 1,
-            tuple(events[n : n + LIST_PAGE]),
-            f"{n + 1}–{min(n + LIST_PAGE, len(events))}",
-        )
-        for n in range(0, len(events), LIST_PAGE)
-    ]
+    return [list_page_at(dataset, n) for n in range(-(-len(events) // LIST_PAGE))]
+
+
+def list_page_at(dataset: Dataset, index: int) -> ListPage:
+    """The index-th list page (from 0), made alone: an event page needs only the one holding it."""
+    start = index * LIST_PAGE
+    events = dataset.events[start : start + LIST_PAGE]
+    return ListPage(index + 1, tuple(events), f"{start + 1}–{start + len(events)}")
 
 
 def list_page_path(page: ListPage) -> str:
@@ -216,18 +272,23 @@ def list_page_path(page: ListPage) -> str:
 
 def render_list_page(
     page: ListPage, pages: list[ListPage], places: dict[str, ResolvedPlace], dataset: Dataset
-) -> str:
+) -> GeneratedPage:
     """A page of the list of every event: what a reader without JavaScript pages through."""
     title = f"Events {page.span} of {len(dataset.events)}"
-    body = render(
-        "list_page.html",
-        root="../../",
-        rows=list_rows(page.events, places, dataset),
-        caption=f"{title}, in date order",
-        pager=pages,
-        current=page.number,
+    skeleton = front_matter(title, searched=False) + f"# {escape(title)}" + html_slot(0)
+    return GeneratedPage(
+        skeleton,
+        lambda: (
+            render(
+                "list_page.html",
+                root="../../",
+                rows=list_rows(page.events, places, dataset),
+                caption=f"{title}, in date order",
+                pager=pages,
+                current=page.number,
+            ),
+        ),
     )
-    return front_matter(title) + f"# {escape(title)}\n\n" + body + "\n"
 
 
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
@@ -387,29 +448,48 @@ def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
     )
 
 
-def render_sources_page(dataset: Dataset) -> str:
+def render_sources_page(dataset: Dataset) -> GeneratedPage:
+    intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
+    skeleton = front_matter("Sources", searched=False) + "# Sources\n\n" + intro + html_slot(0)
+    return GeneratedPage(skeleton, lambda: (_sources_html(dataset),))
+
+
+def _sources_html(dataset: Dataset) -> str:
     root = "../"
-    items = []
-    for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id)):
-        citing = [e for e in dataset.events if source.id in e.cited_source_ids]
-        items.append(
-            {
-                "source": source,
-                "published_label": published_label(source),
-                "events": [
-                    {"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing
-                ],
-            }
-        )
-    intro = (
-        f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, "
-        "with the sentence that supports it."
-    )
-    return (
-        front_matter("Sources")
-        + "# Sources\n\n"
-        + intro
-        + "\n\n"
-        + render("sources.html", sources=items, root=root)
-        + "\n"
-    )
+    citing: dict[str, list[Event]] = {s.id: [] for s in dataset.sources}
+    for event in dataset.events:
+        for source_id in event.cited_source_ids:
+            citing[source_id].append(event)
+    items = [
+        {
+            "source": source,
+            "published_label": published_label(source),
+            "events": [
+                {"url": event_url(e.id), "title": e.title, "date": e.date.label}
+                for e in citing[source.id]
+            ],
+        }
+        for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id))
+    ]
+    return render("sources.html", sources=items, root=root)
+
+
+SEARCH_PAGE = "find.md"
+_SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
+<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event, and the <a href="../sources/">sources page</a> every source with the events that cite it.</p></noscript>
+<link rel="stylesheet" href="../pagefind/pagefind-ui.css">
+<script src="../pagefind/pagefind-ui.js"></script>
+<script>
+(function () {
+  var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+})();
+</script>"""
+
+
+def render_search_page() -> GeneratedPage:
+    """The search page: Pagefind's UI over every page, served from the site, loading its index in small chunks."""
+    intro = "Search every event by title, actor, place or summary, and every page of this site."
+    skeleton = front_matter("Search", searched=False) + "# Search\n\n" + intro + html_slot(0)
+    return GeneratedPage(skeleton, lambda: (_SEARCH_HTML,))

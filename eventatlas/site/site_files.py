@@ -25,6 +25,8 @@ from ..progress import progress
 from .atlas import ASSET_DIR, ATLAS_SCHEMA_PATH, DATA_SCRIPT, atlas_json_schema, build_atlas
 from .figures import event_url
 from .pages import (
+    SEARCH_PAGE,
+    GeneratedPage,
     json_for_html,
     list_page_path,
     list_pages,
@@ -32,6 +34,7 @@ from .pages import (
     render_event_detail,
     render_event_page,
     render_list_page,
+    render_search_page,
     render_sources_page,
 )
 
@@ -47,10 +50,15 @@ STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 @dataclass(frozen=True)
 class SiteFile:
-    """A file to add to the site: text or bytes content, or a file on disk to copy."""
+    """A file to add to the site: text or bytes content, a file on disk to copy, or a generated page."""
 
     content: str | bytes | None = None
     copy_from: Path | None = None
+    page: GeneratedPage | None = None  # its skeleton is the content; its HTML is rendered late
+
+    @classmethod
+    def of_page(cls, page: GeneratedPage) -> SiteFile:
+        return cls(page.skeleton, page=page)
 
 
 def event_page_path(event_id: str) -> str:
@@ -61,15 +69,19 @@ def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, 
     """All generated pages, data files and assets, keyed by their path in docs/ terms."""
     whole = overview(dataset, places)
     files = {
-        event_page_path(e.id): SiteFile(
+        event_page_path(e.id): SiteFile.of_page(
             render_event_page(e, places.get(e.id), dataset, places, whole)
         )
         for e in progress(list(dataset.events), "writing event pages")
     }
-    files["sources.md"] = SiteFile(render_sources_page(dataset))
+    files["sources.md"] = SiteFile.of_page(render_sources_page(dataset))
+    files[SEARCH_PAGE] = SiteFile.of_page(render_search_page())
     pages = list_pages(dataset)
     files.update(
-        {list_page_path(p): SiteFile(render_list_page(p, pages, places, dataset)) for p in pages}
+        {
+            list_page_path(p): SiteFile.of_page(render_list_page(p, pages, places, dataset))
+            for p in pages
+        }
     )
     files.update(schema_files())
     files.update(export_files(dataset, places))

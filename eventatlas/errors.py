@@ -71,5 +71,9 @@ class DateSyntaxError(EventAtlasError, ValueError):
     stay the built-in ones they specialise)."""
 
 
+class SearchIndexError(EventAtlasError):
+    """Raised when Pagefind cannot run or fails to index the built site."""
+
+
 class GeocodingError(EventAtlasError):
     """Raised when an online geocoding service fails; callers treat the place as unresolved."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import SearchIndexError
 
 PAGEFIND_FOLDER = "pagefind"
 ROOT_SELECTOR = "article"  # the page's own content: no navigation, header or footer
@@ -42,6 +42,6 @@ def index_site(site_dir: Path) -> None:
             pagefind_command(site_dir), capture_output=True, text=True, timeout=3600
         )
     except (OSError, subprocess.SubprocessError) as error:
-        raise BuildError(f"eventatlas: Pagefind could not run: {error}") from None
+        raise SearchIndexError(f"Pagefind could not run: {error}") from None
     if result.returncode:
-        raise BuildError(f"eventatlas: Pagefind failed: {result.stderr.strip()[-2000:]}")
+        raise SearchIndexError(f"Pagefind failed: {result.stderr.strip()[-2000:]}")

@@ -1,4 +1,5 @@
-"""Search: Pagefind indexes the event pages in chunks; mkdocs-material's index keeps to the hand-written pages."""
+"""Search: Pagefind indexes the event pages in chunks; mkdocs-material's index keeps to the
+hand-written pages."""
 
 from __future__ import annotations
 

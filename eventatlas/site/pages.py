@@ -1,4 +1,5 @@
-"""Stage 4: the site's generated pages: a small Markdown skeleton and the escaped HTML it stands for.
+"""Stage 4: the site's generated pages: a small Markdown skeleton and the escaped HTML it stands
+for.
 
 Every value from the data goes through Jinja2 with autoescaping; summaries are Markdown
 rendered with raw HTML switched off, then sanitised by nh3. Page titles and descriptions
@@ -90,19 +91,22 @@ def html_slot(index: int) -> str:
 
 
 def fill_html_slots(html: str, parts: Sequence[str]) -> str:
-    """Put each block of HTML where Markdown rendered its slot paragraph, in one pass (HTML put in is never searched again)."""
+    """Put each block of HTML where Markdown rendered its slot paragraph, in one pass (HTML put in
+    is never searched again)."""
     return _FILLED_SLOT.sub(lambda match: parts[int(match.group(1))], html)
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A generated page: its Markdown skeleton and a function rendering its blocks of HTML when the page is written."""
+    """A generated page: its Markdown skeleton and a function rendering its blocks of HTML when the
+    page is written."""
 
     skeleton: str
     render_parts: Callable[[], tuple[str, ...]]
 
     def markdown(self) -> str:
-        """The page as one Markdown text with its HTML in place (what a reader of docs/ would expect)."""
+        """The page as one Markdown text with its HTML in place (what a reader of docs/ would
+        expect)."""
         parts = self.render_parts()
         return re.sub(
             r"eventatlas-html-slot-(\d+)", lambda m: parts[int(m.group(1))], self.skeleton
@@ -449,7 +453,10 @@ def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
 
 
 def render_sources_page(dataset: Dataset) -> GeneratedPage:
-    intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
+    intro = (
+        f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, "
+        "with the sentence that supports it."
+    )
     skeleton = front_matter("Sources", searched=False) + "# Sources\n\n" + intro + html_slot(0)
     return GeneratedPage(skeleton, lambda: (_sources_html(dataset),))
 
@@ -476,7 +483,9 @@ def _sources_html(dataset: Dataset) -> str:
 
 SEARCH_PAGE = "find.md"
 _SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
-<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event, and the <a href="../sources/">sources page</a> every source with the events that cite it.</p></noscript>
+<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event,
+and the <a href="../sources/">sources page</a> every source with the events that cite it.</p>
+</noscript>
 <link rel="stylesheet" href="../pagefind/pagefind-ui.css">
 <script src="../pagefind/pagefind-ui.js"></script>
 <script>
@@ -489,7 +498,8 @@ _SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
 
 
 def render_search_page() -> GeneratedPage:
-    """The search page: Pagefind's UI over every page, served from the site, loading its index in small chunks."""
+    """The search page: Pagefind's UI over every page, served from the site, loading its index in
+    small chunks."""
     intro = "Search every event by title, actor, place or summary, and every page of this site."
     skeleton = front_matter("Search", searched=False) + "# Search\n\n" + intro + html_slot(0)
     return GeneratedPage(skeleton, lambda: (_SEARCH_HTML,))

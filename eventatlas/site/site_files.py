@@ -50,7 +50,8 @@ STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 @dataclass(frozen=True)
 class SiteFile:
-    """A file to add to the site: text or bytes content, a file on disk to copy, or a generated page."""
+    """A file to add to the site: text or bytes content, a file on disk to copy, or a generated
+    page."""
 
     content: str | bytes | None = None
     copy_from: Path | None = None

@@ -276,7 +276,10 @@ def schema(only_check: bool, root: Path) -> None:
         click.echo(f"wrote {path}")
 
 
-def _report(error: LocatedError) -> None:
+def _report(error: EventAtlasError) -> None:
+    if not (isinstance(error, LocatedError) and error.problems):
+        click.echo(f"error: {error}", err=True)
+        return
     for problem in error.problems:
         click.echo(str(problem), err=True)
     click.echo(f"{len(error.errors)} problem(s) found", err=True)
@@ -285,9 +288,6 @@ def _report(error: LocatedError) -> None:
 def _run(action):
     try:
         return action()
-    except LocatedError as error:
-        _report(error)
-        sys.exit(1)
     except EventAtlasError as error:
-        click.echo(f"error: {error}", err=True)
+        _report(error)
         sys.exit(1)

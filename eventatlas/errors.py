@@ -57,7 +57,16 @@ class DataError(LocatedError):
 
 class BuildError(LocatedError):
     """Raised when the site cannot be built as asked: a story block in a docs page that names what
-    the data does not have, or a docs file that would hide a generated one."""
+    the data does not have, a docs file that would hide a generated one, a failed indexer.
+
+    Located problems where there is a place to point at; a plain message where there is none."""
+
+    def __init__(self, problems: Iterable[Problem] | str):
+        if isinstance(problems, str):
+            self.problems = []
+            EventAtlasError.__init__(self, problems)
+        else:
+            super().__init__(problems)
 
     @classmethod
     def at(cls, where: Location, subject: str, message: str) -> BuildError:

@@ -45,13 +45,16 @@ def _reported(hook: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             return hook(*args, **kwargs)
-        except LocatedError as error:
-            count = len(error.errors)
-            raise PluginError(f"eventatlas found {count} problem(s):\n{error}") from None
         except EventAtlasError as error:
-            raise PluginError(f"eventatlas: {error}") from None
+            raise PluginError(_message(error)) from None
 
     return run
+
+
+def _message(error: EventAtlasError) -> str:
+    if isinstance(error, LocatedError) and error.problems:
+        return f"eventatlas found {len(error.errors)} problem(s):\n{error}"
+    return str(error)
 
 
 class EventAtlasConfig(Config):

@@ -10,7 +10,7 @@ from conftest import copy_project, run_mkdocs
 
 from eventatlas import errors
 from eventatlas.data.dates import DateSyntaxError, parse_event_date
-from eventatlas.errors import EventAtlasError
+from eventatlas.errors import BuildError, EventAtlasError, Location
 
 LOCATED = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+): (?P<subject>[^:]+): (?P<message>.+)$")
 
@@ -21,6 +21,14 @@ def test_every_error_class_derives_from_the_one_root():
     ]
     raised = [c for c in classes if issubclass(c, BaseException)]
     assert len(raised) >= 5 and all(issubclass(c, EventAtlasError) for c in raised)
+
+
+def test_a_build_error_is_located_where_it_can_be_and_a_plain_message_where_not():
+    located = BuildError.at(Location("docs/story.md", 5), "eventatlas block", "selects no event")
+    assert str(located) == "docs/story.md:5: eventatlas block: selects no event"
+    assert [p.line for p in located.problems] == [5]
+    plain = BuildError("eventatlas: Pagefind failed: no index")
+    assert plain.problems == [] and str(plain) == "eventatlas: Pagefind failed: no index"
 
 
 def test_a_date_error_is_ours_and_still_a_value_error():

@@ -229,3 +229,10 @@ test("a view shows only its own events", () => {
   assert.deepEqual(visible("", { events: [2, 0] }), [2, 0]);
   assert.deepEqual(visible("?tag=diplomacy", { events: [1, 2] }), [2]);
 });
+
+test("a period's bounds are inclusive on both sides, as an event's last day is", () => {
+  assert.deepEqual(visible("?from=2024-06-19&to=2024-06-19"), [0]); // a's one day
+  assert.deepEqual(visible("?from=2024-10-31&to=2024-10-31"), [1]); // b's last day
+  assert.deepEqual(visible("?from=2024-11-01&to=2024-12-31"), []); // the day after b
+  assert.deepEqual(visible("?to=2025-01-01"), [0, 1, 2]); // c's first day
+});

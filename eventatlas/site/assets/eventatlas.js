@@ -115,8 +115,10 @@
     }
   }
 
+  /* Only once plotly.js and the geography of this view's map have both run: plotly.js drawing
+     a map before its geography is in would fetch it from a CDN. */
   function drawFigures(view, visible) {
-    if (!window.Plotly) {
+    if (!window.Plotly || !view.figuresLoaded) {
       return;
     }
     [
@@ -469,9 +471,12 @@
         });
         return figures;
       })
-      .then(function (drawn) {
-        if (drawn && current === generation) {
+      .then(function (loaded) {
+        if (loaded && current === generation) {
           keepPlotlyStyles();
+          views.forEach(function (view) {
+            view.figuresLoaded = true;
+          });
           redrawAll();
         }
       })
@@ -533,7 +538,9 @@
     }
   }
 
-  if (document.readyState === "loading") {
+  /* mkdocs puts this script last in the body: when a view is already in the page, the views are
+     set up now, not after the theme's own start-up work on DOMContentLoaded. */
+  if (document.readyState === "loading" && !document.querySelector(".ea-view")) {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();

@@ -39,7 +39,7 @@ from .atlas import (
     view_config,
     view_scripts,
 )
-from .figures import date_bounds, event_url, is_area
+from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url, is_area
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas.site", "templates"),
@@ -422,6 +422,8 @@ def _view_html(
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
+        timeline_legend=TIMELINE_LEGEND,
+        map_legend=MAP_LEGEND,
         all_link=all_link,
         pager=pager or [],
         current=None,

@@ -134,23 +134,17 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     show_default=True,
     help="Address and port to serve on.",
 )
-def serve(config_file: Path, dev_addr: str) -> None:
+@click.option(
+    "--dirty/--clean",
+    default=True,
+    show_default=True,
+    help="Rebuild only the pages an edit changes (fast), or the whole site on every save.",
+)
+def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
     """Preview the site; saving events.yaml or places.yaml rebuilds it."""
-    sys.exit(
-        subprocess.call(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "serve",
-                "--config-file",
-                str(config_file),
-                "--dev-addr",
-                dev_addr,
-            ],
-            env=_mkdocs_env(),
-        )
-    )
+    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(config_file)]
+    command += ["--dev-addr", dev_addr] + (["--dirty"] if dirty else [])
+    sys.exit(subprocess.call(command, env=_mkdocs_env()))
 
 
 def _mkdocs_env() -> dict:

@@ -9,6 +9,7 @@ only when complete; a failed build leaves the previous site as it was.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -26,7 +27,7 @@ from .errors import EventAtlasError
 from .pipeline import Prepared, prepare, save_cache
 from .search import index_site
 from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
-from .site.site_files import SCRIPTS, STYLES, site_files
+from .site.site_files import SCRIPTS, STYLES, SiteFile, site_files
 from .site.views import find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
 
@@ -51,9 +52,15 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.building_dir: str | None = None
         self.generated_pages: dict[str, GeneratedPage] = {}
         self.view_parts: dict[str, list[str]] = {}
+        self.dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+        self.built_inputs: dict[str, str] = {}  # generated file → its inputs when last written
+        self.pending_inputs: dict[str, str] = {}
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_expected_dirty_notice)
 
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
@@ -91,7 +98,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         config.site_dir = self.building_dir
 
     def on_files(self, files: Files, *, config) -> Files:
-        self.generated_pages = {}
+        self.generated_pages, self.pending_inputs = {}, {}
+        if self.dirty:
+            _rebuild_always(files)
         for path, site_file in sorted(
             site_files(self.prepared.dataset, self.prepared.places).items()
         ):
@@ -99,13 +108,20 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
                 raise PluginError(
                     f"eventatlas: docs/{path} would hide a generated page or asset; rename or remove it"
                 )
-            if site_file.copy_from is not None:
-                files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
-            else:
-                files.append(File.generated(config, path, content=site_file.content))
+            files.append(self._generated_file(config, path, site_file))
             if site_file.page is not None:
                 self.generated_pages[path] = site_file.page
         return files
+
+    def _generated_file(self, config, path: str, site_file: SiteFile) -> File:
+        if site_file.copy_from is not None:
+            return File.generated(config, path, abs_src_path=str(site_file.copy_from))
+        file = _ServedFile.generated(config, path, content=site_file.content)
+        if self.dirty:  # `mkdocs serve --dirty`: write only what the edit changed
+            inputs = site_file.page.inputs() if site_file.page else _digest(site_file.content)
+            file.modified = self.built_inputs.get(path) != inputs
+            self.pending_inputs[path] = inputs
+        return file
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         first_line = lines_before(markdown, page.file.content_string)
@@ -153,6 +169,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
     def on_post_build(self, *, config) -> None:
         # The cache is saved after the site, so a killed build never leaves a cache the site lacks.
         self._index_for_search(config)
+        self.built_inputs.update(self.pending_inputs)
         if self.final_site_dir:
             swap_directory(Path(config.site_dir), Path(self.final_site_dir))
             config.site_dir, self.final_site_dir = self.final_site_dir, None
@@ -168,6 +185,44 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         if self.final_site_dir and self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
+
+
+def _expected_dirty_notice(record: logging.LogRecord) -> bool:
+    # MkDocs warns that a dirty build may leave navigation stale, which strict mode counts as a
+    # failure; for `serve --dirty`, which asked for it, the notice is information.
+    if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+class _ServedFile(File):
+    """A file whose `is_modified` the plugin decides from its inputs, not from file times."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def _rebuild_always(files: Files) -> None:
+    """Hand-written pages show the data too; a dirty build rebuilds them every time (they are few)."""
+    for file in list(files.documentation_pages()):
+        files.remove(file)
+        files.append(
+            _ServedFile(
+                file.src_uri,
+                file.src_dir,
+                file.dest_dir,
+                file.use_directory_urls,
+                dest_uri=file.dest_uri,
+                inclusion=file.inclusion,
+            )
+        )
+
+
+def _digest(content: str | bytes | None) -> str:
+    data = content.encode() if isinstance(content, str) else content or b""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _ensure_build_date(prepared: Prepared) -> None:

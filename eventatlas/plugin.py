@@ -2,8 +2,8 @@
 
 Generated pages and assets are added as virtual files, so nothing generated is ever written
 into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot paragraphs, filled
-with pre-rendered HTML after Markdown (views in hand-written pages) or as the page is written
-(generated pages, so that 100,000 of them are never all held in memory). A build writes into a temporary folder beside site_dir and swaps it into place
+with the pre-rendered HTML as the page is written (so that 100,000 generated pages are never all
+held in memory, and material's search does not parse the views' lists). A build writes into a temporary folder beside site_dir and swaps it into place
 only when complete; a failed build leaves the previous site as it was.
 """
 
@@ -133,13 +133,14 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
 
-    def on_page_content(self, html: str, *, page, config, files) -> str:
-        parts = self.view_parts.pop(page.file.src_uri, None)
-        return fill_html_slots(html, parts) if parts else html
-
     def on_post_page(self, output: str, *, page, config) -> str:
+        # Filled only now, so material's search (which would index every row of a view's list:
+        # Pagefind finds the events) and the pages held in memory stay small.
         generated = self.generated_pages.get(page.file.src_uri)
-        return fill_html_slots(output, generated.render_parts()) if generated else output
+        if generated is not None:
+            return fill_html_slots(output, generated.render_parts())
+        parts = self.view_parts.pop(page.file.src_uri, None)
+        return fill_html_slots(output, parts) if parts else output
 
     def _view_html(self, match, where: str, line: int, page) -> str:
         dataset = self.prepared.dataset

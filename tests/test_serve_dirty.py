@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,7 @@ def test_dirty_serve_shows_an_edit_and_keeps_strict_for_real_warnings(tmp_path):
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
+            start_new_session=True,  # its own process group: the CLI's mkdocs child is stopped too
         )
         url = f"http://127.0.0.1:{port}/events/lavrov-meets-kim-jong-un/"
         events = project / "events.yaml"
@@ -63,7 +65,7 @@ def test_dirty_serve_shows_an_edit_and_keeps_strict_for_real_warnings(tmp_path):
             home = _page(f"http://127.0.0.1:{port}/")
             assert "Lavrov sees Kim Jong Un" in home  # hand-written pages show the data too
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
     text = log_path.read_text()
     assert "Aborted" not in text and "Traceback" not in text

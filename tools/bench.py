@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -127,7 +128,7 @@ def measure_build(run: Run) -> list[Figure]:
     seconds, rss = run_measured(MKDOCS_BUILD, run.project)
     run.notes["built"] = True
     return [
-        Figure("mkdocs build", seconds, "s", floor_seconds, "≤ 1.5×"),
+        Figure("mkdocs build", seconds, "s", floor_seconds, "≤ 1.5× (1,000 and more)"),
         Figure("build peak RSS", rss, "MB", floor_rss, "≤ 2,048 MB at 100,000"),
     ]
 
@@ -309,7 +310,12 @@ def _serve_edit(folder: Path, command: list[str], edited: str, change: tuple, pa
     original = path.read_text(encoding="utf-8")
     log = open(folder / "serve.log", "w")
     server = subprocess.Popen(
-        [*command, "--dev-addr", f"127.0.0.1:{port}"], cwd=folder, env=ENV, stdout=log, stderr=log
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=folder,
+        env=ENV,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,  # its own process group: the CLI's mkdocs child is stopped too
     )
     try:
         if not _wait(lambda: change[0] in _fetch(url), 1800, 0.5):
@@ -320,7 +326,7 @@ def _serve_edit(folder: Path, command: list[str], edited: str, change: tuple, pa
         shown = _wait(lambda: change[1] in _fetch(url), 600)
         seconds = time.perf_counter() - started
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         log.close()
         path.write_text(original, encoding="utf-8")

@@ -36,7 +36,8 @@ def pagefind_command(site_dir: Path) -> list[str]:
 
 
 def index_site(site_dir: Path) -> None:
-    """Write Pagefind's index and UI into site_dir/pagefind/; raise SearchIndexError if Pagefind fails."""
+    """Write Pagefind's index and UI into site_dir/pagefind/; raise SearchIndexError if Pagefind
+    fails."""
     try:
         result = subprocess.run(
             pagefind_command(site_dir), capture_output=True, text=True, timeout=3600

@@ -59,6 +59,22 @@ def test_the_panel_says_what_the_event_page_says_for_every_event(
     assert warm_page.errors == []
 
 
+@pytest.mark.parametrize("path", ["", "narratives/kursk/", "events/lavrov-meets-kim-jong-un/"])
+def test_the_figures_alt_texts_are_the_pages_own(browser, site_url, warm_page, path):
+    page = warm_page.page
+    page.goto(site_url + path)
+    page.wait_for_selector(".ea-map[data-drawn]")
+    labels = (
+        "() => [...document.querySelectorAll('.ea-figure')].map(f => f.getAttribute('aria-label'))"
+    )
+    drawn = page.evaluate(labels)
+    plain = browser.new_context(java_script_enabled=False)
+    static = plain.new_page()
+    static.goto(site_url + path)
+    assert drawn == static.evaluate(labels) and len(drawn) == 2
+    plain.close()
+
+
 def test_data_of_another_version_is_refused_with_a_notice(site_url, watched_page):
     page = watched_page.page
     page.route(

@@ -67,6 +67,48 @@ STATUS_NOTES = {
 }
 
 
+# Wording both the pages and the script use, shipped as data (AtlasData.words, .plurals).
+PLURALS = {"event": "events", "place": "places"}
+WORDS = {
+    "timelineAlt": "Timeline of {events} from {first} to {last}, one row per theme."
+    " The table below lists every event.",
+    "timelineAltEmpty": "Timeline: no events.",
+    "mapAlt": "Map of {events} at {places}: {names}. The table below lists every event with its place.",
+}
+MAP_ALT_NAMES = 12  # place names a map's alt text spells out before "…"
+
+
+def plural(count: int, word: str) -> str:
+    """'1 event', '2 events': the words of PLURALS."""
+    return f"{count} {word if count == 1 else PLURALS[word]}"
+
+
+def timeline_alt(events: list[Event]) -> str:
+    if not events:
+        return WORDS["timelineAltEmpty"]
+    last = max(events, key=lambda e: e.date.end)
+    return WORDS["timelineAlt"].format(
+        events=plural(len(events), "event"), first=events[0].date.label, last=last.date.label
+    )
+
+
+def map_alt(events: list[Event], placed: dict[str, ResolvedPlace], names: dict[str, str]) -> str:
+    """The map's alt text; names maps a place key to the name the atlas shows for it."""
+    shown = sorted({names[place_key(e, placed)] for e in events if e.id in placed})
+    listed = ", ".join(shown[:MAP_ALT_NAMES]) + (" …" if len(shown) > MAP_ALT_NAMES else "")
+    return WORDS["mapAlt"].format(
+        events=plural(len(events), "event"), places=plural(len(shown), "place"), names=listed
+    )
+
+
+def place_names(events: list[Event], placed: dict[str, ResolvedPlace]) -> dict[str, str]:
+    """Each place key and the name shown for it: the spelling most of its events use."""
+    spellings: dict[str, Counter] = {}
+    for event in events:
+        spellings.setdefault(place_key(event, placed), Counter())[event.place] += 1
+    return {key: _usual_name(names) for key, names in spellings.items()}
+
+
 def precision_note(event: Event) -> str:
     return PRECISION_NOTES[event.date.precision] + (
         "; approximate" if event.date.approximate else ""
@@ -158,6 +200,7 @@ class MapInputs(_Shipped):
     lat: list[float] = Field(description="The latitudes shown first, [south, north].")
     lon: list[float] = Field(description="The longitudes shown first, [west, east].")
     marks: dict[str, dict] = Field(description="How each kind of place is drawn, by mark key.")
+    altNames: int = Field(description="Place names the map's alt text spells out before '…'.")
 
 
 class AtlasData(_Shipped):
@@ -171,6 +214,8 @@ class AtlasData(_Shipped):
     statuses: list[str] = Field(description="The statuses, in the schema's order.")
     publishers: list[str] = Field(description="The publisher of each source, in source order.")
     eventUrl: str = Field(description="An event page's address from the site root; {id} is its id.")
+    plurals: dict[str, str] = Field(description="The plural of each counted word.")
+    words: dict[str, str] = Field(description="Sentences with {named} blanks, e.g. alt texts.")
     timeline: TimelineInputs
     map: MapInputs
 
@@ -224,10 +269,16 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
         statuses=list(STATUSES),
         publishers=[s.publisher for s in dataset.sources],
         eventUrl=EVENT_URL,
+        plurals=PLURALS,
+        words=WORDS,
         timeline=TimelineInputs(
             **timeline_axes(lanes), range=timeline_range(events), marks=TIMELINE_MARKS
         ),
-        map=MapInputs(**map_view(placed[e.id] for e in events if e.id in placed), marks=MAP_MARKS),
+        map=MapInputs(
+            **map_view(placed[e.id] for e in events if e.id in placed),
+            marks=MAP_MARKS,
+            altNames=MAP_ALT_NAMES,
+        ),
     )
     return data.model_dump(exclude_none=True)
 
@@ -249,16 +300,13 @@ def place_key(event: Event, placed: dict[str, ResolvedPlace]) -> str:
 def _place_table(
     events: list[Event], placed: dict[str, ResolvedPlace], keys: dict[str, str]
 ) -> dict[str, PlaceRecord]:
-    spellings: dict[str, Counter] = {}
+    first_placed = {}
     for event in events:
-        spellings.setdefault(keys[event.id], Counter())[event.place] += 1
+        if event.id in placed:
+            first_placed.setdefault(keys[event.id], placed[event.id])
     records = {
-        key: _place_record(
-            key,
-            _usual_name(names),
-            next((placed[e.id] for e in events if keys[e.id] == key and e.id in placed), None),
-        )
-        for key, names in spellings.items()
+        key: _place_record(key, name, first_placed.get(key))
+        for key, name in place_names(events, placed).items()
     }
     return dict(sorted(records.items(), key=lambda item: (item[1].name.casefold(), item[0])))
 

@@ -23,12 +23,15 @@ from ..geocode import ResolvedPlace
 from .atlas import (
     STATUS_NOTES,
     focused_config,
+    map_alt,
+    place_names,
     place_note,
-    place_key,
     plain_summary,
+    plural,
     precision_note,
     published_label,
     summary_markdown,
+    timeline_alt,
     view_config,
     view_scripts,
 )
@@ -121,7 +124,11 @@ def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
     return Overview(
-        config, date_bounds(events), positions, _timeline_alt(events), _map_alt(events, places)
+        config,
+        date_bounds(events),
+        positions,
+        timeline_alt(events),
+        map_alt(events, places, place_names(dataset.events, places)),
     )
 
 
@@ -139,9 +146,9 @@ def render_event_page(
     listed = neighbours(dataset, position)
     partial = len(listed) < len(dataset.events)
     caption = (
-        f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
+        f"The {plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
         if partial
-        else f"{_plural(len(listed), 'event')}, in date order"
+        else f"{plural(len(listed), 'event')}, in date order"
     )
     view = _view_html(
         f"ea-event-{event.id}",
@@ -314,7 +321,7 @@ def render_view(
     caption = (
         f"Events 1–{LIST_PAGE} of {len(events)}, in date order"
         if paged
-        else f"{_plural(len(events), 'event')}, in date order"
+        else f"{plural(len(events), 'event')}, in date order"
     )
     return _view_html(
         view_id,
@@ -323,7 +330,7 @@ def render_view(
         places,
         dataset,
         root,
-        (_timeline_alt(events), _map_alt(events, places)),
+        (timeline_alt(events), map_alt(events, places, place_names(dataset.events, places))),
         caption,
         pager=list_pages(dataset) if paged else [],
     )
@@ -359,23 +366,6 @@ def _view_html(
         pager=pager or [],
         current=None,
     )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _timeline_alt(events: list[Event]) -> str:
-    if not events:
-        return "Timeline: no events."
-    span = f"from {events[0].date.label} to {max(events, key=lambda e: e.date.end).date.label}"
-    return f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. The table below lists every event."
-
-
-def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
-    by_key = {place_key(e, places): places[e.id].name for e in events if e.id in places}
-    names = sorted(set(by_key.values()))
-    return f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}. The table below lists every event with its place."
 
 
 def render_sources_page(dataset: Dataset) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 from typing import get_args
@@ -31,6 +32,7 @@ from .figures import (
     EVENT_URL,
     MAP_MARKS,
     TIMELINE_MARKS,
+    event_url,
     focused_map_view,
     focused_timeline_range,
     is_area,
@@ -138,6 +140,42 @@ def plain_summary(text: str) -> str:
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
+@dataclass(frozen=True)
+class EventRecord:
+    """One event as every listing shows it: the atlas's columns and the list rows are made from
+    this one shape (the open-data exports keep the full validated event)."""
+
+    id: str
+    url: str  # from the site root
+    title: str
+    date: str  # as a reader reads it
+    start: str  # the earliest day the date allows, YYYY-MM-DD
+    end: str  # the latest day, inclusive
+    status: str
+    place: str  # as the event names it
+    place_area: bool
+    source_ids: tuple[str, ...]
+    disputed: bool
+    editor_date: bool
+
+
+def event_record(event: Event, place: ResolvedPlace | None) -> EventRecord:
+    return EventRecord(
+        id=event.id,
+        url=event_url(event.id),
+        title=event.title,
+        date=event.date.label,
+        start=event.date.start.isoformat(),
+        end=event.date.end.isoformat(),
+        status=event.status,
+        place=place.name if place else event.place,
+        place_area=is_area(place),
+        source_ids=tuple(event.cited_source_ids),
+        disputed=bool(event.disputes),
+        editor_date=event.date_source == "editor",
+    )
+
+
 class Names:
     """A sorted vocabulary (actors, tags, places …) and each name's position in it."""
 
@@ -242,26 +280,27 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
     place_table = _place_table(events, placed, keys)
     place_index = {key: i for i, key in enumerate(place_table)}
     source_index = {s.id: i for i, s in enumerate(dataset.sources)}
+    records = [event_record(e, placed.get(e.id)) for e in events]
     lanes = lanes_of(events)
     lane_index, offsets = {lane: i for i, lane in enumerate(lanes)}, lane_offsets(events)
     data = AtlasData(
         version=ATLAS_VERSION,
         events=EventColumns(
-            id=[e.id for e in events],
-            title=[e.title for e in events],
-            date=[e.date.label for e in events],
-            start=[e.date.start.isoformat() for e in events],
-            end=[e.date.end.isoformat() for e in events],
+            id=[r.id for r in records],
+            title=[r.title for r in records],
+            date=[r.date for r in records],
+            start=[r.start for r in records],
+            end=[r.end for r in records],
             mark=[timeline_mark(e) for e in events],
             lane=[lane_index[e.lane] for e in events],
             row=[offsets[e.id] for e in events],
             place=[place_index[keys[e.id]] for e in events],
             actors=[[actors.index[a] for a in e.actors] for e in events],
             tags=[[tags.index[t] for t in e.tags] for e in events],
-            status=[STATUSES.index(e.status) for e in events],
-            sources=[[source_index[s] for s in e.cited_source_ids] for e in events],
-            disputed=[int(bool(e.disputes)) for e in events],
-            editorDate=[int(e.date_source == "editor") for e in events],
+            status=[STATUSES.index(r.status) for r in records],
+            sources=[[source_index[s] for s in r.source_ids] for r in records],
+            disputed=[int(r.disputed) for r in records],
+            editorDate=[int(r.editor_date) for r in records],
         ),
         places=list(place_table.values()),
         actors=actors.names,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from html import escape
 
 import jinja2
@@ -22,6 +22,8 @@ from ..data.schema import Citation, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
     STATUS_NOTES,
+    EventRecord,
+    event_record,
     focused_config,
     map_alt,
     place_names,
@@ -35,7 +37,7 @@ from .atlas import (
     view_config,
     view_scripts,
 )
-from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url, is_area
+from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas.site", "templates"),
@@ -287,23 +289,13 @@ def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
 def list_rows(
     events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset
 ) -> list[dict]:
-    return [_list_row(event, places.get(event.id), dataset) for event in events]
+    """The rows of a list without JavaScript: each event's record, with its sources' publishers."""
+    return [_list_row(event_record(event, places.get(event.id)), dataset) for event in events]
 
 
-def _list_row(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> dict:
-    return {
-        "id": event.id,
-        "url": event_url(event.id),
-        "title": event.title,
-        "date": event.date.label,
-        "datetime": event.date.start.isoformat(),
-        "editor_date": event.date_source == "editor",
-        "disputed": bool(event.disputes),
-        "status": event.status,
-        "place": place.name if place else event.place,
-        "place_area": is_area(place),
-        "sources": ", ".join(dataset.source(s).publisher for s in event.cited_source_ids),
-    }
+def _list_row(record: EventRecord, dataset: Dataset) -> dict:
+    publishers = ", ".join(dataset.source(s).publisher for s in record.source_ids)
+    return {**asdict(record), "publishers": publishers}
 
 
 def render_view(

@@ -28,10 +28,10 @@ from .pages import (
     json_for_html,
     list_page_path,
     list_pages,
-    render_list_page,
     overview,
     render_event_detail,
     render_event_page,
+    render_list_page,
     render_sources_page,
 )
 

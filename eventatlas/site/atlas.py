@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
@@ -103,7 +104,7 @@ def map_alt(events: list[Event], placed: dict[str, ResolvedPlace], names: dict[s
     )
 
 
-def place_names(events: list[Event], placed: dict[str, ResolvedPlace]) -> dict[str, str]:
+def place_names(events: Iterable[Event], placed: dict[str, ResolvedPlace]) -> dict[str, str]:
     """Each place key and the name shown for it: the spelling most of its events use."""
     spellings: dict[str, Counter] = {}
     for event in events:
@@ -339,7 +340,7 @@ def place_key(event: Event, placed: dict[str, ResolvedPlace]) -> str:
 def _place_table(
     events: list[Event], placed: dict[str, ResolvedPlace], keys: dict[str, str]
 ) -> dict[str, PlaceRecord]:
-    first_placed = {}
+    first_placed: dict[str, ResolvedPlace] = {}
     for event in events:
         if event.id in placed:
             first_placed.setdefault(keys[event.id], placed[event.id])
@@ -357,7 +358,7 @@ def _usual_name(names: Counter) -> str:
 
 def _place_record(key: str, name: str, place: ResolvedPlace | None) -> PlaceRecord:
     if place is None:
-        return PlaceRecord(key=key, name=name, area=False, note="not placed")
+        return PlaceRecord(key=key, name=name, lat=None, lon=None, area=False, note="not placed")
     return PlaceRecord(
         key=key,
         name=name,

@@ -20,6 +20,7 @@ from ..data.load import Dataset
 from ..data.schema import Citation, Event, Source
 from ..geocode import ResolvedPlace
 from .figures import (
+    MAP_EDITOR_MARK,
     MAP_MARKS,
     TIMELINE_MARKS,
     focused_map_view,
@@ -117,7 +118,12 @@ def build_atlas(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict:
             "range": timeline_range(events),
             "marks": TIMELINE_MARKS,
         },
-        "map": {**map_view(places[e.id] for e in events if e.id in places), "marks": MAP_MARKS},
+        "map": {
+            **map_view(places[e.id] for e in events if e.id in places),
+            "marks": MAP_MARKS,
+            "editorMark": MAP_EDITOR_MARK,
+        },
+        **({"language": dataset.language} if dataset.language else {}),
     }
 
 
@@ -180,6 +186,10 @@ def _event_record(
         record["disputed"] = 1
     if event.date_source == "editor":
         record["editorDate"] = 1
+    if event.place_source == "editor":
+        record["editorPlace"] = 1
+    if event.corrections:
+        record["corrected"] = 1
     return record
 
 
@@ -190,6 +200,7 @@ def _source_record(source: Source) -> dict:
         "title": source.title,
         "published": published_label(source),
         "lang": source.language,
+        **({"publishedByEditor": 1} if source.published_source == "editor" else {}),
     }
 
 
@@ -214,11 +225,30 @@ def event_detail(event: Event, sources: dict[str, int]) -> dict:
     }
     if event.date_note:
         detail["dateNote"] = event.date_note
+    detail.update(_editorial_detail(event))
+    return detail
+
+
+def _editorial_detail(event: Event) -> dict:
+    """The editor's notes on place and status, and the corrections, where the event has them."""
+    detail: dict = {}
+    if event.place_note:
+        detail["placeNote"] = event.place_note
+    if event.status_note:
+        detail["statusNote"] = STATUS_NOTES[event.status] + ". " + event.status_note
+    if event.corrections:
+        detail["corrections"] = [
+            {"date": parse_partial_date(c.date).label, "change": c.change, "reason": c.reason}
+            for c in event.corrections
+        ]
     return detail
 
 
 def _citation(citation: Citation, sources: dict[str, int]) -> dict:
-    return {"source": sources[citation.source], "quote": citation.quote}
+    found = {"source": sources[citation.source], "quote": citation.quote}
+    if citation.translation:
+        found["translation"] = citation.translation
+    return found
 
 
 def event_indexes(dataset: Dataset, events: list[Event]) -> list[int]:

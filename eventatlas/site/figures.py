@@ -55,6 +55,13 @@ MAP_MARKS = {
     "area-disputed": {"name": "Region or country, sources disagree", "symbol": "square-x-open"},
 }
 
+# Drawn over a place's marker when the editor, not a cited source, placed an event there.
+MAP_EDITOR_MARK = {
+    "name": "Place supplied by the editor, not by the sources",
+    "symbol": "diamond-open",
+    "sizeExtra": 10,
+}
+
 
 def event_url(event_id: str) -> str:
     """The event page's address relative to the site root."""

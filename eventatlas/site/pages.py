@@ -20,7 +20,8 @@ import yaml
 from markupsafe import Markup
 
 from ..data.load import Dataset
-from ..data.schema import Citation, Event
+from ..data.dates import parse_partial_date
+from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
     STATUS_NOTES,
@@ -100,6 +101,7 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
             "source": dataset.source(c.source),
             "quote": c.quote,
             "published_label": published_label(dataset.source(c.source)),
+            "translation": c.translation,
         }
         for c in citations
     ]
@@ -107,7 +109,12 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
 
 def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str) -> Markup:
     return Markup(
-        render("citations.html", citations=_citation_items(citations, dataset), root=root)
+        render(
+            "citations.html",
+            citations=_citation_items(citations, dataset),
+            root=root,
+            site_language=dataset.language,
+        )
     )
 
 
@@ -190,7 +197,18 @@ def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
         place_note=_place_note(place) if place else "",
         status_note=STATUS_NOTES[event.status],
         summary_html=render_summary(event.summary),
+        corrections=[_correction(c) for c in event.corrections],
     )
+
+
+def _correction(correction: Correction) -> dict:
+    day = parse_partial_date(correction.date)
+    return {
+        "iso": day.start.isoformat(),
+        "label": day.label,
+        "change": correction.change,
+        "reason": correction.reason,
+    }
 
 
 def _place_note(place: ResolvedPlace) -> str:
@@ -225,6 +243,8 @@ def _list_row(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> di
         "date": event.date.label,
         "datetime": event.date.start.isoformat(),
         "editor_date": event.date_source == "editor",
+        "editor_place": event.place_source == "editor",
+        "corrected": bool(event.corrections),
         "disputed": bool(event.disputes),
         "status": event.status,
         "place": place.name if place else event.place,

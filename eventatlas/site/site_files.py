@@ -191,6 +191,8 @@ CSV_COLUMNS = [
     "date_source",
     "title",
     "place",
+    "place_source",
+    "place_note",
     "lat",
     "lon",
     "place_precision",
@@ -199,6 +201,7 @@ CSV_COLUMNS = [
     "status",
     "summary",
     "sources",
+    "corrections",
     "url",
 ]
 
@@ -213,6 +216,9 @@ def _csv(records: list[dict]) -> str:
             actors="; ".join(record.get("actors", [])),
             tags="; ".join(record.get("tags", [])),
             sources="; ".join(dict.fromkeys(c["source"] for c in record["citations"])),
+            corrections="; ".join(
+                f"{c['date']}: {c['change']}" for c in record.get("corrections", [])
+            ),
         )
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return out.getvalue()

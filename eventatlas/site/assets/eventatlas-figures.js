@@ -338,6 +338,7 @@
         },
       };
     });
+    data.push(editorPlaceTrace(model, groups, colours));
     const ring = selectedPlace(model, state, visible, groups);
     data.push({
       type: "scattergeo",
@@ -355,6 +356,41 @@
       },
     });
     return { data: data, layout: mapLayout(model, visible, options, colours) };
+  }
+
+  /* A diamond around each marker where the editor, not a cited source, placed an event. */
+  function editorPlaceTrace(model, groups, colours) {
+    const mark = model.data.map.editorMark || { name: "", symbol: "diamond-open", sizeExtra: 10 };
+    const places = Array.from(groups.keys()).filter(function (p) {
+      return groups.get(p).some(function (i) {
+        return model.events[i].editorPlace;
+      });
+    });
+    return {
+      type: "scattergeo",
+      mode: "markers",
+      name: mark.name,
+      meta: "editor-place",
+      lat: places.map(function (p) {
+        return model.data.places[p].lat;
+      }),
+      lon: places.map(function (p) {
+        return model.data.places[p].lon;
+      }),
+      customdata: places.map(function (p) {
+        return placeRow(model, p, groups.get(p));
+      }),
+      hovertemplate:
+        "<b>%{customdata[1]}</b> (%{customdata[2]})<br>place of an event here supplied by the editor<br>%{customdata[3]}<extra></extra>",
+      marker: {
+        size: places.map(function (p) {
+          return markerSize(groups.get(p).length) + mark.sizeExtra;
+        }),
+        symbol: mark.symbol,
+        color: colours.accent,
+        line: { width: 2, color: colours.accent },
+      },
+    };
   }
 
   function selectedPlace(model, state, visible, groups) {

@@ -217,6 +217,14 @@
     return el("span", { class: "ea-badge " + kind }, text);
   }
 
+  function editorPlaceBadge() {
+    return el(
+      "abbr",
+      { class: "ea-badge", title: "place supplied by the editor, not by the sources" },
+      "editor's place",
+    );
+  }
+
   function listRow(view, i) {
     const model = view.model,
       e = model.events[i],
@@ -253,6 +261,7 @@
         " ",
         badge(status, "ea-status-" + status),
         e.disputed ? [" ", badge("sources disagree", "ea-disputed")] : null,
+        e.corrected ? [" ", badge("corrected", "ea-corrected")] : null,
         " ",
         el(
           "button",
@@ -270,6 +279,7 @@
         {},
         place.name,
         place.area ? [" ", el("span", { class: "ea-note" }, "(area)")] : null,
+        e.editorPlace ? [" ", editorPlaceBadge()] : null,
       ),
       el(
         "td",
@@ -417,7 +427,17 @@
       fact("Place", [
         place.name,
         " ",
-        el("span", { class: "ea-precision" }, "(" + place.note + ")"),
+        el("span", { class: "ea-precision", "data-slot": "place" }, "(" + place.note + ")"),
+        e.editorPlace
+          ? [
+              " ",
+              el(
+                "span",
+                { class: "ea-badge", title: "no cited source gives this place" },
+                "place supplied by the editor",
+              ),
+            ]
+          : null,
       ]),
       e.actors.length
         ? fact(
@@ -456,6 +476,14 @@
           "li",
           {},
           el("blockquote", { lang: source.lang }, c.quote),
+          c.translation
+            ? el(
+                "p",
+                { class: "ea-translation", lang: view.model.data.language || null },
+                el("span", { class: "ea-translation-label" }, "Editor's translation:"),
+                " " + c.translation,
+              )
+            : null,
           el(
             "p",
             { class: "ea-cite" },
@@ -464,6 +492,7 @@
             ", ",
             el("cite", {}, source.title),
             ", " + (source.published || "undated"),
+            source.publishedByEditor ? " (date inferred by the editor)" : "",
           ),
         );
       }),
@@ -492,6 +521,22 @@
     });
   }
 
+  function correctionList(corrections) {
+    return el(
+      "ul",
+      { class: "ea-corrections" },
+      corrections.map(function (c) {
+        return el(
+          "li",
+          {},
+          el("strong", {}, "Corrected on " + c.date + ":"),
+          " " + c.change + " ",
+          el("span", { class: "ea-note" }, "Why: " + c.reason),
+        );
+      }),
+    );
+  }
+
   function fillDetail(view, panel, detail) {
     const precision = panel.querySelector("[data-slot=precision]");
     precision.textContent = "(" + detail.precision + ")";
@@ -499,6 +544,11 @@
       precision.parentNode.appendChild(
         el("span", { class: "ea-note ea-date-note" }, detail.dateNote),
       );
+    }
+    if (detail.placeNote) {
+      panel
+        .querySelector("[data-slot=place]")
+        .parentNode.appendChild(el("span", { class: "ea-note ea-place-note" }, detail.placeNote));
     }
     panel.querySelector("[data-slot=status]").textContent = detail.statusNote;
     const body = panel.querySelector(".ea-detail-body");
@@ -513,6 +563,9 @@
         el("h4", {}, "Where the sources disagree"),
         disputeList(view, detail.disputes),
       ]);
+    }
+    if (detail.corrections) {
+      append(body, [el("h4", {}, "Corrections"), correctionList(detail.corrections)]);
     }
   }
 

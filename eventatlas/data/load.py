@@ -359,7 +359,7 @@ def check_editorial_rules(
     """Notes that editor's choices need, translations the site's readers need, and warnings
     where the data contradicts a rule the about page states."""
     languages = {source.id: source.language for _, source in sources}
-    problems = [p for index, s in sources for p in _source_rules(located, index, s)]
+    problems = [p for index, s in sources for p in _source_rules(located, index, s, language)]
     for index, event in events:
         problems += _event_notes(located, index, event)
         problems += _missing_translations(located, index, event, languages, language)
@@ -367,17 +367,29 @@ def check_editorial_rules(
     return problems
 
 
-def _source_rules(located: LocatedData, index: int, source: Source) -> list[Problem]:
+def _source_rules(
+    located: LocatedData, index: int, source: Source, language: str | None
+) -> list[Problem]:
+    problems = []
+    if language and source.language != language and not source.title_translation:
+        problems.append(
+            Problem(
+                located.file,
+                located.line_of(("sources", index, "title")),
+                f"source '{source.id}'",
+                f"field 'title_translation': is missing; the source is in '{source.language}' and the site in '{language}', so give the editor's translation of the title",
+            )
+        )
     if source.published_source == "editor" and not source.published_note:
-        return [
+        problems.append(
             Problem(
                 located.file,
                 located.line_of(("sources", index, "published_source")),
                 f"source '{source.id}'",
                 "field 'published_note': is missing; when published_source is 'editor', say how the date was inferred",
             )
-        ]
-    return []
+        )
+    return problems
 
 
 def _event_notes(located: LocatedData, index: int, event: Event) -> list[Problem]:

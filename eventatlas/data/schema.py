@@ -166,6 +166,10 @@ class Source(_Model):
         description="A stable id that citations use: lowercase letters, digits and hyphens."
     )
     title: Text = Field(description="The headline or title exactly as published.")
+    title_translation: Text | None = Field(
+        None,
+        description="The editor's translation of the title into the site's language; required when the source's language is not the site's.",
+    )
     publisher: Text = Field(description="The outlet that published it.")
     author: Text | None = Field(None, description="The author, where the source names one.")
     published: PartialDateText | None = Field(

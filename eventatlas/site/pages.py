@@ -339,6 +339,6 @@ def render_sources_page(dataset: Dataset) -> str:
         + "# Sources\n\n"
         + intro
         + "\n\n"
-        + render("sources.html", sources=items, root=root)
+        + render("sources.html", sources=items, root=root, site_language=dataset.language)
         + "\n"
     )

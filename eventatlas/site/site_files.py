@@ -150,8 +150,9 @@ def export_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str
     """Open data: the validated events as JSON, CSV and GeoJSON, and the sources as JSON."""
     records = [_event_record(e, places.get(e.id)) for e in dataset.events]
     sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
+    language = {"language": dataset.language} if dataset.language else {}
     return {
-        "data/events.json": SiteFile(_json({"events": records, "sources": sources})),
+        "data/events.json": SiteFile(_json({"events": records, "sources": sources, **language})),
         "data/events.csv": SiteFile(_csv(records)),
         "data/events.geojson": SiteFile(_json(_geojson(records))),
     }

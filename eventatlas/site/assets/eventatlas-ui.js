@@ -490,7 +490,7 @@
             "— ",
             link(view.root + "sources/#" + source.id, source.publisher),
             ", ",
-            el("cite", {}, source.title),
+            el("cite", { lang: source.lang }, source.title),
             ", " + (source.published || "undated"),
             source.publishedByEditor ? " (date inferred by the editor)" : "",
           ),

@@ -259,7 +259,9 @@
   function placeRow(model, place, events) {
     const titles = events.slice(0, MAX_TITLES).map(function (i) {
       const e = model.events[i];
-      return escapeText(e.date + ": " + e.title);
+      return escapeText(
+        e.date + ": " + e.title + (e.editorPlace ? " (place supplied by the editor)" : ""),
+      );
     });
     if (events.length > MAX_TITLES) {
       titles.push("… and " + (events.length - MAX_TITLES) + " more");
@@ -358,7 +360,8 @@
     return { data: data, layout: mapLayout(model, visible, options, colours) };
   }
 
-  /* A diamond around each marker where the editor, not a cited source, placed an event. */
+  /* A diamond around each marker where the editor, not a cited source, placed an event; a
+     drawing only: hover and clicks reach the marker beneath. */
   function editorPlaceTrace(model, groups, colours) {
     const mark = model.data.map.editorMark || { name: "", symbol: "diamond-open", sizeExtra: 10 };
     const places = Array.from(groups.keys()).filter(function (p) {
@@ -371,17 +374,13 @@
       mode: "markers",
       name: mark.name,
       meta: "editor-place",
+      hoverinfo: "skip",
       lat: places.map(function (p) {
         return model.data.places[p].lat;
       }),
       lon: places.map(function (p) {
         return model.data.places[p].lon;
       }),
-      customdata: places.map(function (p) {
-        return placeRow(model, p, groups.get(p));
-      }),
-      hovertemplate:
-        "<b>%{customdata[1]}</b> (%{customdata[2]})<br>place of an event here supplied by the editor<br>%{customdata[3]}<extra></extra>",
       marker: {
         size: places.map(function (p) {
           return markerSize(groups.get(p).length) + mark.sizeExtra;

@@ -32,7 +32,7 @@ def test_without_javascript_an_event_page_lists_every_event_with_working_links(b
     page = context.new_page()
     page.goto(site_url + EVENT)
     rows = page.locator("table.ea-list tbody tr")
-    assert rows.count() == 15
+    assert rows.count() == 18
     first = rows.first
     assert (
         first.locator("time").inner_text()
@@ -73,7 +73,7 @@ def test_every_event_can_be_reached_and_opened_with_the_keyboard(warm_page, site
     assert page.locator(".ea-event").count() == 1
     rows = page.locator("table.ea-list tbody tr").count()
     assert (
-        page.locator("table.ea-list .ea-show").count() == rows == 15
+        page.locator("table.ea-list .ea-show").count() == rows == 18
     )  # every event has its keyboard control
     for figure in page.locator(".ea-figure").all():
         assert (
@@ -208,7 +208,7 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.locator("article a[href$='narratives/kursk/']").click()
     page.wait_for_url("**/narratives/kursk/")
     page.wait_for_function(
-        "() => document.querySelector('.ea-view[data-ready]') && document.querySelectorAll('table.ea-list tbody tr').length === 4"
+        "() => document.querySelector('.ea-view[data-ready]') && document.querySelectorAll('table.ea-list tbody tr').length === 5"
     )
     drawn(page)
     assert page.evaluate(
@@ -218,7 +218,7 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
         page.evaluate(
             "() => document.querySelector('.ea-timeline').data.reduce((n, t) => n + (t.customdata || []).length, 0)"
         )
-        == 4
+        == 5
     )
     assert (
         page.locator(".ea-map .svg-container").count() == 1
@@ -228,7 +228,7 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.go_back()
     page.go_back()
     page.wait_for_function(
-        "() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody tr').length === 15"
+        "() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody tr').length === 18"
     )
     drawn(page)
     assert page.evaluate("() => window.__samePage === true")

@@ -307,7 +307,7 @@ class Timeline(_Model):
     language: str | None = Field(
         None,
         pattern=r"^[a-z]{2,3}$",
-        description="ISO 639 code of the site's language (as mkdocs.yml's theme.language); quotes from sources in any other language then need a translation.",
+        description="ISO 639 code of the site's language (as mkdocs.yml's theme.language); quotes and titles of sources in any other language then need the editor's translation.",
     )
     sources: list[Source] = Field(description="Every source that events cite.")
     events: list[Event] = Field(

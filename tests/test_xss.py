@@ -73,7 +73,7 @@ def hostile_data() -> dict:
             }
         )
 
-        def citation():
+        def citation(n=n, text=text):
             return [{"source": f"s{n}", "quote": text, "translation": text}]
 
         events.append(

@@ -19,8 +19,8 @@ import nh3
 import yaml
 from markupsafe import Markup
 
-from ..data.load import Dataset
 from ..data.dates import parse_partial_date
+from ..data.load import Dataset
 from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
 from .atlas import (

@@ -16,11 +16,10 @@ import yaml
 from eventatlas.data.load import load_events
 from eventatlas.errors import DataError
 from eventatlas.pipeline import prepare
-from eventatlas.site.atlas import build_atlas, event_detail
+from eventatlas.site.atlas import build_atlas, event_rows
 from eventatlas.site.figures import MAP_EDITOR_MARK
+from eventatlas.site.pages import render_event_detail
 from eventatlas.site.site_files import site_files
-
-REPO = Path(__file__).resolve().parent.parent
 
 SMALL = {
     "language": "en",
@@ -127,7 +126,8 @@ def test_a_quote_in_another_language_needs_the_editors_translation(tmp_path):
     found = problems(tmp_path, data)
     assert len(found) == 2
     assert re.match(
-        r"^.*events\.yaml:\d+: event 'meeting': field 'citations\[1\]\.translation': is missing; the source is in 'id' and the site in 'en'",
+        r"^.*events\.yaml:\d+: event 'meeting': field 'citations\[1\]\.translation': is missing; "
+        r"the source is in 'id' and the site in 'en'",
         found[0],
     )
     assert "field 'disputes[1].versions[1].citations[1].translation': is missing" in found[1]
@@ -198,15 +198,15 @@ def test_confirmed_on_a_single_source_without_a_named_record_is_a_warning(tmp_pa
 
 
 @pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
+def small_site(tmp_path_factory, repo):
     folder = tmp_path_factory.mktemp("editorial")
-    prepared = prepare(write(folder, SMALL), REPO / "places.yaml", write_cache=False)
+    prepared = prepare(write(folder, SMALL), repo / "places.yaml")
     return prepared, site_files(prepared.dataset, prepared.places)
 
 
 def test_the_event_page_shows_the_translation_beside_the_quote_with_languages(small_site):
     _, files = small_site
-    page = files["events/meeting.md"].content
+    page = files["events/meeting.md"].page.markdown()
     assert (
         '<blockquote lang="id">Mereka bertemu.</blockquote><p class="ea-translation" lang="en">'
         in (page)
@@ -220,16 +220,16 @@ def test_the_event_page_shows_the_translation_beside_the_quote_with_languages(sm
 
 def test_the_event_page_says_the_place_is_the_editors_and_why(small_site):
     _, files = small_site
-    page = files["events/meeting.md"].content
+    page = files["events/meeting.md"].page.markdown()
     assert 'place supplied by the editor</span>: <span class="ea-note">No article names' in page
 
 
 def test_the_event_page_and_the_list_show_corrections(small_site):
     _, files = small_site
-    page = files["events/meeting.md"].content
+    page = files["events/meeting.md"].page.markdown()
     assert (
-        '<strong>Corrected on <time datetime="2026-11-30">30 November 2026</time>:</strong> The place is marked'
-        in page
+        '<strong>Corrected on <time datetime="2026-11-30">30 November 2026</time>:</strong> '
+        "The place is marked" in page
     )
     assert "Why: No article gives it." in page
     row = re.search(r'<tr data-event="meeting">.*?</tr>', page).group(0)
@@ -238,30 +238,30 @@ def test_the_event_page_and_the_list_show_corrections(small_site):
 
 def test_the_sources_page_shows_title_translation_and_inferred_date(small_site):
     _, files = small_site
-    page = files["sources.md"].content
+    page = files["sources.md"].page.markdown()
     assert '<p class="ea-translation" lang="en">' in page and "Headline A" in page
     assert "date inferred by the editor" in page and "Inferred from" in page
 
 
-def test_the_panel_data_carries_translations_notes_and_corrections(small_site):
+def test_the_shipped_data_flags_editors_places_and_corrections(small_site):
     prepared, _ = small_site
     atlas = build_atlas(prepared.dataset, prepared.places)
-    (record,) = atlas["events"]
+    (record,) = event_rows(atlas)
     assert record["editorPlace"] == 1 and record["corrected"] == 1
-    assert atlas["language"] == "en" and atlas["map"]["editorMark"] == MAP_EDITOR_MARK
-    assert atlas["sources"][0]["publishedByEditor"] == 1
-    detail = event_detail(prepared.dataset.events[0], {"paper-a": 0, "paper-b": 1})
-    assert detail["citations"][0]["translation"] == "They met."
-    assert "translation" not in detail["citations"][1]
-    assert detail["disputes"][0]["versions"][0]["citations"][0]["translation"] == "In North Korea."
-    assert detail["placeNote"].startswith("No article names")
-    assert detail["corrections"] == [
-        {
-            "date": "30 November 2026",
-            "change": "The place is marked as the editor's.",
-            "reason": "No article gives it.",
-        }
-    ]
+    assert atlas["map"]["editorMark"] == MAP_EDITOR_MARK
+
+
+def test_the_panel_shows_the_pages_translations_notes_and_corrections(small_site):
+    prepared, files = small_site
+    event = prepared.dataset.events[0]
+    panel = render_event_detail(event, prepared.places.get(event.id), prepared.dataset)
+    assert '<p class="ea-translation" lang="en">' in panel and "They met.</p>" in panel
+    disputes = panel.split("Where the sources disagree", 1)[1]
+    assert "In North Korea." in disputes
+    assert "place supplied by the editor" in panel and "No article names the place" in panel
+    assert "Corrected on" in panel and "Why: No article gives it." in panel
+    script = files["assets/eventatlas/detail/meeting.js"].content
+    assert "Editor's translation:" in script and "Corrected on" in script  # shipped to the panel
 
 
 def test_the_map_mark_for_an_editors_place_differs_from_every_place_mark():
@@ -293,8 +293,8 @@ def test_the_exports_carry_translations_editors_places_and_corrections(small_sit
 
 
 @pytest.fixture(scope="module")
-def default_data() -> dict:
-    return yaml.safe_load((REPO / "events.yaml").read_text(encoding="utf-8"))
+def default_data(repo) -> dict:
+    return yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))
 
 
 def test_every_quote_of_the_default_atlas_has_a_translation(default_data):
@@ -323,6 +323,6 @@ def test_the_default_atlas_marks_every_place_no_article_gives(default_data):
     assert wonsan.startswith("In Wonsan") and "editor's inference" in wonsan
 
 
-def test_the_default_site_language_is_the_themes(default_data):
-    mkdocs = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+def test_the_default_site_language_is_the_themes(default_data, repo):
+    mkdocs = (repo / "mkdocs.yml").read_text(encoding="utf-8")
     assert f"language: {default_data['language']}" in mkdocs

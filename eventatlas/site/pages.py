@@ -26,8 +26,9 @@ import nh3
 import yaml
 from markupsafe import Markup
 
+from ..data.dates import parse_partial_date
 from ..data.load import Dataset
-from ..data.schema import Citation, Event
+from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
     STATUS_NOTES,
@@ -144,6 +145,7 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
             "source": dataset.source(c.source),
             "quote": c.quote,
             "published_label": published_label(dataset.source(c.source)),
+            "translation": c.translation,
         }
         for c in citations
     ]
@@ -151,7 +153,12 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
 
 def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str) -> Markup:
     return Markup(
-        render("citations.html", citations=_citation_items(citations, dataset), root=root)
+        render(
+            "citations.html",
+            citations=_citation_items(citations, dataset),
+            root=root,
+            site_language=dataset.language,
+        )
     )
 
 
@@ -379,7 +386,18 @@ def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
         place_note=_place_note(place) if place else "",
         status_note=STATUS_NOTES[event.status],
         summary_html=render_summary(event.summary),
+        corrections=[_correction(c) for c in event.corrections],
     )
+
+
+def _correction(correction: Correction) -> dict:
+    day = parse_partial_date(correction.date)
+    return {
+        "iso": day.start.isoformat(),
+        "label": day.label,
+        "change": correction.change,
+        "reason": correction.reason,
+    }
 
 
 def _place_note(place: ResolvedPlace) -> str:
@@ -502,7 +520,7 @@ def _sources_html(dataset: Dataset) -> str:
         }
         for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id))
     ]
-    return render("sources.html", sources=items, root=root)
+    return render("sources.html", sources=items, root=root, site_language=dataset.language)
 
 
 SEARCH_PAGE = "find.md"

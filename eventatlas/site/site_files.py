@@ -178,8 +178,9 @@ def export_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str
     """Open data: the validated events as JSON, CSV and GeoJSON, and the sources as JSON."""
     records = [_event_record(e, places.get(e.id)) for e in dataset.events]
     sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
+    language = {"language": dataset.language} if dataset.language else {}
     return {
-        "data/events.json": SiteFile(_json({"events": records, "sources": sources})),
+        "data/events.json": SiteFile(_json({"events": records, "sources": sources, **language})),
         "data/events.csv": SiteFile(_csv(records)),
         "data/events.geojson": SiteFile(_json(_geojson(records))),
     }
@@ -219,6 +220,8 @@ CSV_COLUMNS = [
     "date_source",
     "title",
     "place",
+    "place_source",
+    "place_note",
     "lat",
     "lon",
     "place_precision",
@@ -227,6 +230,7 @@ CSV_COLUMNS = [
     "status",
     "summary",
     "sources",
+    "corrections",
     "url",
 ]
 
@@ -241,6 +245,9 @@ def _csv(records: list[dict]) -> str:
             actors="; ".join(record.get("actors", [])),
             tags="; ".join(record.get("tags", [])),
             sources="; ".join(dict.fromkeys(c["source"] for c in record["citations"])),
+            corrections="; ".join(
+                f"{c['date']}: {c['change']}" for c in record.get("corrections", [])
+            ),
         )
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return out.getvalue()

@@ -113,9 +113,10 @@ class GeneratedPage:
     def markdown(self) -> str:
         """The page as one Markdown text with its HTML in place (what a reader of docs/ would expect)."""
         parts = self.render_parts()
-        return re.sub(
-            r"eventatlas-html-slot-(\d+)", lambda m: parts[int(m.group(1))], self.skeleton
+        slot = (
+            r"\n\neventatlas-html-slot-(\d+)\n\n"  # blank lines around: never inside front matter
         )
+        return re.sub(slot, lambda m: f"\n\n{parts[int(m.group(1))]}\n\n", self.skeleton)
 
 
 def front_matter(title: str, description: str = "", searched: bool = True) -> str:

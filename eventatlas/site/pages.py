@@ -432,10 +432,22 @@ SEARCH_PAGE = "find.md"
 _SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
 <noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event, and the <a href="../sources/">sources page</a> every source with the events that cite it.</p></noscript>
 <link rel="stylesheet" href="../pagefind/pagefind-ui.css">
+<style>
+#ea-search .pagefind-ui {
+  --pagefind-ui-primary: var(--md-typeset-a-color);
+  --pagefind-ui-text: var(--md-typeset-color);
+  --pagefind-ui-background: var(--md-default-bg-color);
+  --pagefind-ui-border: var(--md-default-fg-color--lighter);
+  --pagefind-ui-tag: var(--md-default-fg-color--lightest);
+  --pagefind-ui-font: inherit;
+}
+</style>
 <script src="../pagefind/pagefind-ui.js"></script>
 <script>
 (function () {
   var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var input = document.querySelector("#ea-search input");
+  if (input) input.setAttribute("aria-label", "Search events and pages");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();

@@ -118,9 +118,10 @@ class GeneratedPage:
         """The page as one Markdown text with its HTML in place (what a reader of docs/ would
         expect)."""
         parts = self.render_parts()
-        return re.sub(
-            r"eventatlas-html-slot-(\d+)", lambda m: parts[int(m.group(1))], self.skeleton
+        slot = (
+            r"\n\neventatlas-html-slot-(\d+)\n\n"  # blank lines around: never inside front matter
         )
+        return re.sub(slot, lambda m: f"\n\n{parts[int(m.group(1))]}\n\n", self.skeleton)
 
 
 def front_matter(title: str, description: str = "", searched: bool = True) -> str:
@@ -529,10 +530,22 @@ _SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
 and the <a href="../sources/">sources page</a> every source with the events that cite it.</p>
 </noscript>
 <link rel="stylesheet" href="../pagefind/pagefind-ui.css">
+<style>
+#ea-search .pagefind-ui {
+  --pagefind-ui-primary: var(--md-typeset-a-color);
+  --pagefind-ui-text: var(--md-typeset-color);
+  --pagefind-ui-background: var(--md-default-bg-color);
+  --pagefind-ui-border: var(--md-default-fg-color--lighter);
+  --pagefind-ui-tag: var(--md-default-fg-color--lightest);
+  --pagefind-ui-font: inherit;
+}
+</style>
 <script src="../pagefind/pagefind-ui.js"></script>
 <script>
 (function () {
   var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var input = document.querySelector("#ea-search input");
+  if (input) input.setAttribute("aria-label", "Search events and pages");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();

@@ -18,16 +18,20 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from .data.schema import Event, Place
+from .data.schema import Event, Place, PlacePrecision
 from .errors import GeocodingError, Problem, ServiceUnreachable
 from .progress import progress
 from .writefile import write_yaml_atomically
 
-USER_AGENT_HELP = "Nominatim's usage policy asks for a user agent that identifies you, e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
+USER_AGENT_HELP = (
+    "Nominatim's usage policy asks for a user agent that identifies you, "
+    "e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
+)
 PLACES_HEADER = (
     "# yaml-language-server: $schema=schema/places.schema.json\n"
     "# The geocoding cache and overrides: place name -> coordinates.\n"
-    "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands for.\n"
+    "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands "
+    "for.\n"
     "# Entries added by `build_timeline.py geocode` say where they came from in 'origin'.\n"
 )
 
@@ -42,6 +46,7 @@ class ResolvedPlace:
     precision: str
     country: str | None
     origin: str
+    key: str = ""  # the place's identity: its places.yaml key, gazetteer id or given coordinates
 
 
 ONLINE_BUDGET_SECONDS = 300.0  # the most `geocode --online` spends asking, however many places
@@ -150,7 +155,13 @@ def geocode_events(
     for event, line in progress(list(events), "placing events", online is not None):
         if event.lat is not None and event.lon is not None:
             result.places[event.id] = ResolvedPlace(
-                event.place, event.lat, event.lon, "site", None, "coordinates given in the event"
+                event.place,
+                event.lat,
+                event.lon,
+                "site",
+                None,
+                "coordinates given in the event",
+                f"coordinates {event.lat}, {event.lon}",
             )
             continue
         place = _resolve_name(event.place, cache, folded_cache, result, gazetteer, session)
@@ -158,7 +169,13 @@ def geocode_events(
             result.problems.append(_unresolved(event, line, label, cache, gazetteer))
         else:
             result.places[event.id] = ResolvedPlace(
-                event.place, place.lat, place.lon, place.precision, place.country, place.origin
+                event.place,
+                place.lat,
+                place.lon,
+                place.precision,
+                place.country,
+                place.origin,
+                _cache_key(event.place, cache, folded_cache) or place.origin,
             )
     if session and session.stopped and result.problems:
         result.problems.append(session.summary(label, len(result.problems)))
@@ -167,7 +184,8 @@ def geocode_events(
 
 def _resolve_name(name, cache, folded_cache, result, gazetteer, session) -> Place | None:
     found = result.new_cache_entries
-    cached = cache.get(name) or found.get(name) or folded_cache.get(fold(name))
+    key = _cache_key(name, cache, folded_cache)
+    cached = cache[key] if key is not None else found.get(name)
     if cached:
         return cached
     place = gazetteer().lookup(name)
@@ -178,13 +196,21 @@ def _resolve_name(name, cache, folded_cache, result, gazetteer, session) -> Plac
     return place
 
 
-def _folded_index(cache: dict[str, Place]) -> dict[str, Place]:
-    """places.yaml by folded name ('Wŏnsan' finds 'Wonsan'); a name without letters matches none."""
-    index: dict[str, Place] = {}
+def _folded_index(cache: dict[str, Place]) -> dict[str, str]:
+    """places.yaml keys by folded name ('Wŏnsan' finds 'Wonsan'); a name without letters matches
+    none."""
+    index: dict[str, str] = {}
     for key in sorted(cache):
         if matchable(fold(key)):
-            index.setdefault(fold(key), cache[key])
+            index.setdefault(fold(key), key)
     return index
+
+
+def _cache_key(name: str, cache: dict[str, Place], folded_index: dict[str, str]) -> str | None:
+    """The places.yaml key a name resolves to: itself, or one that folds the same ('Wŏnsan')."""
+    if name in cache:
+        return name
+    return folded_index.get(fold(name)) if matchable(fold(name)) else None
 
 
 class OnlineSession:
@@ -234,7 +260,10 @@ def _shortened(text: str, limit: int = 120) -> str:
 def _unresolved(event: Event, line: int, label: str, cache, gazetteer) -> Problem:
     near = gazetteer().near_names(event.place, extra=cache.keys())
     hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
-    message = f"field 'place': '{event.place}' cannot be placed{hint}; expected a name in places.yaml or the gazetteer, or lat and lon"
+    message = (
+        f"field 'place': '{event.place}' cannot be placed{hint}; "
+        "expected a name in places.yaml or the gazetteer, or lat and lon"
+    )
     return Problem(label, line, f"event '{event.id}'", message)
 
 
@@ -278,7 +307,7 @@ def _geocode_with(geocode: Callable, name: str) -> Place | None:
     return _place_from_location(location)
 
 
-_PRECISION_BY_OSM_TYPE = {
+_PRECISION_BY_OSM_TYPE: dict[str, PlacePrecision] = {
     "country": "country",
     "state": "region",
     "region": "region",
@@ -291,7 +320,8 @@ _PRECISION_BY_OSM_TYPE = {
 def _place_from_location(location) -> Place:
     raw = location.raw or {}
     address = raw.get("address", {})
-    precision = _PRECISION_BY_OSM_TYPE.get(raw.get("addresstype") or raw.get("type"), "city")
+    osm_type = raw.get("addresstype") or raw.get("type") or ""
+    precision = _PRECISION_BY_OSM_TYPE.get(osm_type, "city")
     country = (address.get("country_code") or "").upper() or None
     origin = (
         f"Nominatim (OpenStreetMap, ODbL) {raw.get('osm_type', '')} {raw.get('osm_id', '')}".strip()

@@ -1,18 +1,27 @@
 """The MkDocs edge: runs the pipeline inside `mkdocs build` and `mkdocs serve`.
 
 Generated pages and assets are added as virtual files, so nothing generated is ever written
-into docs/. A build writes into a temporary folder beside site_dir and swaps it into place
-only when complete; a failed build leaves the previous site as it was.
+into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot paragraphs, filled
+with the pre-rendered HTML as the page is written (so that 100,000 generated pages are never all
+held in memory, and material's search does not parse the views' lists). After the pages,
+Pagefind indexes the finished folder. A build writes into a temporary folder beside site_dir and
+swaps it into place only when complete; a failed build leaves the previous site as it was.
+`mkdocs serve --dirty` rebuilds only the generated files whose inputs changed. A build only
+reads its inputs: places the gazetteer finds are used, and `build_timeline.py geocode` saves them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import wraps
 from pathlib import Path
 
+from filelock import FileLock
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -20,13 +29,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .errors import EventAtlasError
-from .pipeline import Prepared, prepare, save_cache
-from .site.pages import relative_root, render_view
-from .site.site_files import SCRIPTS, STYLES, site_files
-from .site.views import find_view_blocks, lines_before, parse_view_spec
+from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
+from .pipeline import Prepared, prepare
+from .search import index_files, index_site
+from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
+from .site.site_files import SCRIPTS, STYLES, SiteFile, site_files
+from .site.views import BLOCK, find_view_blocks, lines_before, parse_view_spec
 from .writefile import (
-    WriteError,
     acquire_build_lock,
     make_building_folder,
     missing_files,
@@ -35,6 +44,26 @@ from .writefile import (
 )
 
 log = logging.getLogger("mkdocs.plugins.eventatlas")
+EPOCH = "SOURCE_DATE_EPOCH"
+
+
+def _reported(hook: Callable) -> Callable:
+    """Turn the project's errors into MkDocs' PluginError: the one place that does."""
+
+    @wraps(hook)
+    def run(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except EventAtlasError as error:
+            raise PluginError(_message(error)) from None
+
+    return run
+
+
+def _message(error: EventAtlasError) -> str:
+    if isinstance(error, LocatedError) and error.problems:
+        return f"eventatlas found {len(error.errors)} problem(s):\n{error}"
+    return str(error)
 
 
 class EventAtlasConfig(Config):
@@ -53,18 +82,33 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.prepared: Prepared | None = None
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
-        self.lock = None
+        self.lock: FileLock | None = None
         self.expected_files: list[str] = []
+        self.epoch_set = False
+        self.generated_pages: dict[str, GeneratedPage] = {}
+        self.view_parts: dict[str, list[str]] = {}
+        self.dirty = False
+
+    @property
+    def data(self) -> Prepared:
+        assert self.prepared is not None, "MkDocs runs on_config, which prepares, before the rest"
+        return self.prepared
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+        self.built_inputs: dict[str, str] = {}  # generated file → its inputs when last written
+        self.pending_inputs: dict[str, str] = {}
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_expected_dirty_notice)
 
+    @_reported
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
         self._take_lock(base)
         self.events_path, self.places_path = base / self.config.events, base / self.config.places
         self.prepared = self._prepare()
-        _ensure_build_date(self.prepared)
+        self._date_this_build(self.prepared)
         config.extra_css = [*STYLES, *config.extra_css]
         config.extra_javascript = [*SCRIPTS, *config.extra_javascript]
         if self.command == "build" and self.config.atomic_site:
@@ -72,83 +116,112 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         return config
 
     def _prepare(self) -> Prepared:
-        try:
-            prepared = prepare(self.events_path, self.places_path, write_cache=False)
-        except EventAtlasError as error:
-            raise PluginError(f"eventatlas found problems:\n{error}") from None
+        prepared = prepare(self.events_path, self.places_path)
         for warning in prepared.warnings:
             log.info(str(warning))
-        for name in prepared.newly_cached:
+        if prepared.newly_cached:
+            names = ", ".join(map(repr, prepared.newly_cached))
             log.info(
-                f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to {self.places_path.name}"
+                f"eventatlas: placed {names} with the offline gazetteer for this build; "
+                f"`python build_timeline.py geocode` saves them to {self.places_path.name}"
             )
         return prepared
 
     def _take_lock(self, project: Path) -> None:
         """One build or serve rebuild of a project at a time: a second one waits for the first."""
-        if self.lock is not None:
-            return
-        try:
+        if self.lock is None:
             self.lock = acquire_build_lock(project, on_wait=_say_waiting)
-        except WriteError as error:
-            raise PluginError(f"eventatlas: {error}") from None
 
     def _release_lock(self) -> None:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
 
+    def _date_this_build(self, prepared: Prepared) -> None:
+        """Honour SOURCE_DATE_EPOCH; without it, date this build by its data (the latest event
+        day), so the same input gives the same bytes. MkDocs reads the date from the environment,
+        so it is set for this build only and removed when the build ends."""
+        if os.environ.get(EPOCH) and not self.epoch_set:
+            return
+        os.environ[EPOCH] = str(data_epoch(prepared))
+        self.epoch_set = True
+
+    def _forget_build_date(self) -> None:
+        if self.epoch_set:
+            os.environ.pop(EPOCH, None)
+            self.epoch_set = False
+
     def _build_into_temporary_folder(self, config) -> None:
         self.final_site_dir = config.site_dir
         try:
             self.building_dir = str(make_building_folder(publish_target(config.site_dir)))
         except OSError as error:
-            raise PluginError(
-                f"eventatlas: cannot create a folder beside {config.site_dir}: "
-                f"{error.strerror or error}"
+            raise WriteError(
+                f"cannot create a folder beside {config.site_dir}: {error.strerror or error}"
             ) from None
         config.site_dir = self.building_dir
 
+    @_reported
     def on_files(self, files: Files, *, config) -> Files:
-        for path, site_file in sorted(
-            site_files(self.prepared.dataset, self.prepared.places).items()
-        ):
+        self.generated_pages, self.pending_inputs = {}, {}
+        if self.dirty:
+            _rebuild_always(files)
+        for path, site_file in sorted(site_files(self.data.dataset, self.data.places).items()):
             if files.get_file_from_path(path) is not None:
-                raise PluginError(
-                    f"eventatlas: docs/{path} would hide a generated page or asset; rename or remove it"
+                where = Location(f"{Path(config.docs_dir).name}/{path}", 0)
+                raise BuildError.at(
+                    where, "", "would hide a generated page or asset; rename or remove it"
                 )
-            if site_file.copy_from is not None:
-                files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
-            else:
-                files.append(File.generated(config, path, content=site_file.content))
+            files.append(self._generated_file(config, path, site_file))
+            if site_file.page is not None:
+                self.generated_pages[path] = site_file.page
         return files
 
+    def _generated_file(self, config, path: str, site_file: SiteFile) -> File:
+        if site_file.copy_from is not None:
+            return File.generated(config, path, abs_src_path=str(site_file.copy_from))
+        file = _ServedFile.generated(config, path, content=site_file.content or "")
+        assert isinstance(file, _ServedFile)  # File.generated is a classmethod: it makes a cls
+        if self.dirty:  # `mkdocs serve --dirty`: write only what the edit changed
+            inputs = site_file.page.inputs() if site_file.page else _digest(site_file.content)
+            file.modified = self.built_inputs.get(path) != inputs
+            self.pending_inputs[path] = inputs
+        return file
+
+    @_reported
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         first_line = lines_before(markdown, page.file.content_string)
-        for match, line in reversed(find_view_blocks(markdown)):
-            where = f"{Path(config.docs_dir).name}/{page.file.src_uri}:{first_line + line}"
-            markdown = (
-                markdown[: match.start()]
-                + self._view_html(match, where, line, page)
-                + markdown[match.end() :]
-            )
+        blocks = find_view_blocks(markdown)
+        parts = self.view_parts[page.file.src_uri] = [""] * len(blocks)
+        for index, (match, line) in reversed(list(enumerate(blocks))):
+            where = Location(f"{Path(config.docs_dir).name}/{page.file.src_uri}", first_line + line)
+            parts[index] = self._view_html(match, where, line, page)
+            markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
 
-    def _view_html(self, match, where: str, line: int, page) -> str:
-        dataset = self.prepared.dataset
-        try:
-            spec = parse_view_spec(match.group("body"), list(dataset.events), where)
-        except EventAtlasError as error:
-            raise PluginError(str(error)) from None
+    def on_post_page(self, output: str, *, page, config) -> str:
+        # Filled only now, so material's search (which would index every row of a view's list:
+        # Pagefind finds the events) and the pages held in memory stay small.
+        generated = self.generated_pages.get(page.file.src_uri)
+        if generated is not None:
+            return fill_html_slots(output, generated.render_parts())
+        parts = self.view_parts.pop(page.file.src_uri, None)
+        return fill_html_slots(output, parts) if parts else output
+
+    def _view_html(self, match, where: Location, line: int, page) -> str:
+        dataset = self.data.dataset
+        spec = parse_view_spec(match.group("body"), list(dataset.events), where)
         selected = spec.select(list(dataset.events))
         if not selected:
-            raise PluginError(
-                f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period"
+            raise BuildError.at(
+                where,
+                BLOCK,
+                "selects no event; widen its ids, tags, actors, places, status or period",
             )
         return render_view(
             f"ea-view-{line}",
             selected,
-            self.prepared.places,
+            self.data.places,
             dataset,
             relative_root(page.file.src_uri),
             spec.show,
@@ -163,37 +236,46 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.expected_files = [f.dest_uri for f in files if f.inclusion.is_included()]
         return env
 
+    @_reported
     def on_post_build(self, *, config) -> None:
-        # The cache is saved after the site, so a killed build never leaves a cache the site lacks.
         try:
+            self._forget_build_date()
+            self._index_for_search(config)
+            self.built_inputs.update(self.pending_inputs)
             if self.final_site_dir:
                 self._publish(config)
-            save_cache(self.prepared, self.places_path)
-        except WriteError as error:
-            raise PluginError(f"eventatlas: {error}") from None
         finally:
             self._release_lock()
 
+    def _index_for_search(self, config) -> None:
+        index_site(Path(config.site_dir))
+
     def _publish(self, config) -> None:
-        """Swap the finished folder into place, only when it holds every file of the site."""
+        """Swap the finished folder into place, only when it holds every file of the site and of
+        its search index."""
         _refuse_strict_warnings()
-        missing = missing_files(Path(config.site_dir), ["index.html", *self.expected_files])
+        site = Path(config.site_dir)
+        expected = ["index.html", *self.expected_files, *index_files(site)]
+        missing = missing_files(site, expected)
         if missing:
-            raise PluginError(
-                f"eventatlas: the new site lacks {len(missing)} file(s) (first: {missing[0]}); "
+            raise BuildError(
+                f"the new site lacks {len(missing)} file(s) (first: {missing[0]}); "
                 "the previous site is kept"
             )
-        swap_directory(Path(config.site_dir), Path(self.final_site_dir))
+        assert self.final_site_dir is not None  # only called when building beside it
+        swap_directory(site, Path(self.final_site_dir))
         config.site_dir, self.final_site_dir = self.final_site_dir, None
 
+    @_reported
     def on_build_error(self, *, error: Exception) -> None:
+        self._forget_build_date()
         if self.final_site_dir and self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
         self._release_lock()
         if isinstance(error, OSError):  # a full disk, a file too large: a line, not a traceback
-            raise PluginError(
-                f"eventatlas: cannot write {error.filename2 or error.filename or 'the site'}: "
+            raise WriteError(
+                f"cannot write {error.filename2 or error.filename or 'the site'}: "
                 f"{error.strerror or error}; the previous site is kept"
             ) from None
 
@@ -208,16 +290,52 @@ def _refuse_strict_warnings() -> None:
         counts = handler.get_counts() if isinstance(handler, CountHandler) else []
         if counts:
             found = ", ".join(f"{n} {level.lower()}(s)" for level, n in counts)
-            raise PluginError(f"eventatlas: {found} in strict mode; the previous site is kept")
+            raise BuildError(f"{found} in strict mode; the previous site is kept")
 
 
-def _ensure_build_date(prepared: Prepared) -> None:
-    """Honour SOURCE_DATE_EPOCH; without it, date the build by its data so the same input gives the same bytes."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
+def _expected_dirty_notice(record: logging.LogRecord) -> bool:
+    # MkDocs warns that a dirty build may leave navigation stale, which strict mode counts as a
+    # failure; for `serve --dirty`, which asked for it, the notice is information.
+    if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+class _ServedFile(File):
+    """A file whose `is_modified` the plugin decides from its inputs, not from file times."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def _rebuild_always(files: Files) -> None:
+    """Hand-written pages show the data too; a dirty build rebuilds them every time (they are
+    few)."""
+    for file in list(files.documentation_pages()):
+        files.remove(file)
+        files.append(
+            _ServedFile(
+                file.src_uri,
+                file.src_dir,
+                file.dest_dir,
+                file.use_directory_urls,
+                dest_uri=file.dest_uri,
+                inclusion=file.inclusion,
+            )
+        )
+
+
+def _digest(content: str | bytes | None) -> str:
+    data = content.encode() if isinstance(content, str) else content or b""
+    return hashlib.sha256(data).hexdigest()
+
+
+def data_epoch(prepared: Prepared) -> int:
+    """Midnight UTC of the latest day any event covers (1970 for an empty file)."""
     days = [e.date.end for e in prepared.dataset.events]
     latest = max(days) if days else datetime(1970, 1, 1).date()
     moment = datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)
     # gzip (sitemap.xml.gz) stores the time in 32 unsigned bits: 1970 to 2106
-    seconds = min(max(int(moment.timestamp()), 0), 2**32 - 1)
-    os.environ["SOURCE_DATE_EPOCH"] = str(seconds)
+    return min(max(int(moment.timestamp()), 0), 2**32 - 1)

@@ -44,7 +44,9 @@ def test_worst_case_text_and_pages_build_in_seconds(tmp_path):
             id=f"worst-{name}",
             title=text[:TITLE_LIMIT],
             summary=text,
-            citations=[{"source": "metrotv-2025-07-13", "quote": text[:3000]}],
+            citations=[
+                {"source": "metrotv-2025-07-13", "quote": text[:3000], "translation": text[:2000]}
+            ],
         )
         for name, text in PATHOLOGICAL.items()
     ]

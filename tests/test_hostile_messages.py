@@ -14,7 +14,7 @@ from hostile import REPO, an_event, assert_clean_refusal, run, write_events
 from eventatlas import geocode as geo
 from eventatlas.data.append import slugify
 from eventatlas.data.load import load_events, load_places
-from eventatlas.errors import BuildError, DataError, Problem, ServiceUnreachable
+from eventatlas.errors import BuildError, DataError, Location, Problem, ServiceUnreachable
 from eventatlas.site.views import find_view_blocks, parse_view_spec
 
 
@@ -225,7 +225,8 @@ def test_an_id_made_from_a_title_never_ends_in_a_hyphen(title):
 
 
 NEW = ["--title", "A new event", "--date", "2025-08-01", "--place", "Wonsan", "--tag", "diplomacy",
-       "--summary", "S.", "--source", "metrotv-2025-07-13", "--quote", "Q."]  # fmt: skip
+       "--summary", "S.", "--source", "metrotv-2025-07-13", "--quote", "Q.",
+       "--translation", "T."]  # fmt: skip
 
 
 @pytest.mark.parametrize("raw", [b"\xff\xfe", b"events: []\n\xc3\x28\n", b"\x00\x01"])
@@ -277,7 +278,7 @@ def test_new_keeps_crlf_line_ends(tmp_path):
 def test_story_block_mistakes_are_located_lines(body, words):
     events = list(load_events(REPO / "events.yaml").events)
     with pytest.raises(BuildError) as caught:
-        parse_view_spec(body, events, "docs/p.md:7")
+        parse_view_spec(body, events, Location("docs/p.md", 7))
     message = str(caught.value)
     assert all(word in message for word in words), message
     assert "\n" not in message
@@ -374,7 +375,14 @@ def test_quotes_in_any_script_are_isolated_from_the_page_direction(tmp_path):
     quote = "\u200fقال الوزير\u200f (2025)"  # right-to-left marks are allowed in a quote
     dataset = accepted(
         tmp_path,
-        [an_event(id="rtl", citations=[{"source": "metrotv-2025-07-13", "quote": quote}])],
+        [
+            an_event(
+                id="rtl",
+                citations=[
+                    {"source": "metrotv-2025-07-13", "quote": quote, "translation": "He said."}
+                ],
+            )
+        ],
     )
     event = next(e for e in dataset.events if e.id == "rtl")
     html = str(render_citations(event.citations, dataset, "../../"))

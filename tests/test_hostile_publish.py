@@ -163,7 +163,7 @@ def test_a_full_disk_keeps_the_data_files_and_says_so(tmp_path, command):
 
 NEW_EVENT = [
     "--title", "A new event", "--date", "2025-08-01", "--place", "Wonsan", "--tag", "diplomacy",
-    "--summary", "S.", "--source", "metrotv-2025-07-13", "--quote", "Q.",
+    "--summary", "S.", "--source", "metrotv-2025-07-13", "--quote", "Q.", "--translation", "T.",
 ]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Nothing from the data runs in a reader's browser: hostile text in every field, built and rendered."""
+"""Nothing from the data runs in a reader's browser: hostile text in every field, built and
+rendered."""
 
 from __future__ import annotations
 
@@ -25,7 +26,16 @@ PAYLOADS = [
     '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
     "java&#x09;script:window.__pwned=1",
 ]
-SOURCE_FIELDS = ["title", "publisher", "author", "note", "archived_as", "via"]
+SOURCE_FIELDS = [
+    "title",
+    "title_translation",
+    "publisher",
+    "author",
+    "note",
+    "archived_as",
+    "via",
+    "published_note",
+]
 EVENT_FIELDS = [
     "title",
     "place",
@@ -33,9 +43,14 @@ EVENT_FIELDS = [
     "tags",
     "summary",
     "date_note",
+    "place_note",
+    "status_note",
     "quote",
+    "translation",
     "about",
     "claim",
+    "change",  # of corrections
+    "reason",
 ]
 
 
@@ -52,12 +67,16 @@ def hostile_data() -> dict:
                 "note": text,
                 "archived_as": text,
                 "via": [text],
+                "title_translation": text,
+                "published": "2025-07-12",
+                "published_source": "editor",
+                "published_note": text,
                 "language": "id",
             }
         )
 
-        def citation():
-            return [{"source": f"s{n}", "quote": text}]
+        def citation(n=n, text=text):
+            return [{"source": f"s{n}", "quote": text, "translation": text}]
 
         events.append(
             {
@@ -67,6 +86,10 @@ def hostile_data() -> dict:
                 "date_source": "editor",
                 "date_note": text,
                 "place": text,
+                "place_source": "editor",
+                "place_note": text,
+                "status_note": text,
+                "corrections": [{"date": "2026-11-30", "change": text, "reason": text}],
                 "lat": 10.0 + n,
                 "lon": 20.0 + n,
                 "actors": [text],
@@ -84,7 +107,7 @@ def hostile_data() -> dict:
                 ],
             }
         )
-    return {"sources": sources, "events": events}
+    return {"language": "en", "sources": sources, "events": events}
 
 
 @pytest.fixture(scope="module")
@@ -181,9 +204,22 @@ def _hover_every_point(page) -> None:
             continue
 
 
-def test_payload_count_is_reported():
+def _fields_holding(value, marker: str, key: str = "") -> set[str]:
+    """The field names under which marker occurs anywhere in value."""
+    if isinstance(value, dict):
+        return set().union(*(_fields_holding(v, marker, k) for k, v in value.items()))
+    if isinstance(value, list):
+        return set().union(set(), *(_fields_holding(v, marker, key) for v in value))
+    return {key} if isinstance(value, str) and marker in value else set()
+
+
+def test_every_payload_is_placed_in_every_field_the_audit_counts():
+    data = hostile_data()
+    for n in range(len(PAYLOADS)):
+        marker = f"P{n} "
+        assert _fields_holding(data["sources"][n], marker) == set(SOURCE_FIELDS)
+        assert _fields_holding(data["events"][n], marker) == set(EVENT_FIELDS)
     tried = len(PAYLOADS) * (len(SOURCE_FIELDS) + len(EVENT_FIELDS))
     print(
-        f"XSS: {len(PAYLOADS)} payloads x {len(SOURCE_FIELDS) + len(EVENT_FIELDS)} fields = {tried} placements"
+        f"XSS: {len(PAYLOADS)} payloads in {len(SOURCE_FIELDS) + len(EVENT_FIELDS)} fields: {tried}"
     )
-    assert tried >= 150

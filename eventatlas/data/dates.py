@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..errors import DateSyntaxError
+
 PRECISIONS = ("day", "month", "year")
 SYNTAX_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, '~' after it for approximate, START/END for a range"
 JSON_SCHEMA_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?~?(/\d{4}(-\d{2}(-\d{2})?)?~?)?$"
@@ -20,10 +22,6 @@ _MONTHS = [calendar.month_name[m] for m in range(13)]
 # The figures pad the period drawn by up to a quarter of its span; these years keep every padded
 # day inside the calendar Python and browsers share (no year 0001 or 9999 overflow).
 FIRST_YEAR, LAST_YEAR = 1000, 2999
-
-
-class DateSyntaxError(ValueError):
-    """A date text that is not in the accepted syntax or names an impossible day."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class EventDate:
 
 
 def parse_event_date(text: str) -> EventDate:
-    """Parse the accepted syntax; raise DateSyntaxError saying what is wrong and what is expected."""
+    """Parse the accepted syntax; raise DateSyntaxError saying what is wrong and what to write."""
     if not isinstance(text, str):
         raise DateSyntaxError(f"expected the date as text; {SYNTAX_HELP}")
     parts = text.strip().split("/")
@@ -88,14 +86,15 @@ def _parse_part(part: str, whole: str) -> tuple[date, date, str, bool]:
     match = _PART.fullmatch(part)
     if not match:
         raise DateSyntaxError(f"'{whole}' is not a date; {SYNTAX_HELP}")
-    year, month, day = (int(g) if g else None for g in match.group("year", "month", "day"))
+    year = int(match["year"])
+    month, day = (int(g) if g else None for g in match.group("month", "day"))
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise DateSyntaxError(
             f"'{whole}' is outside the years {FIRST_YEAR}–{LAST_YEAR} that the atlas can draw"
         )
     approximate = bool(match.group("approx"))
     try:
-        if day is not None:
+        if month is not None and day is not None:
             exact = date(year, month, day)
             return exact, exact, "day", approximate
         if month is not None:

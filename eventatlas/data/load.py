@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import DataError, Problem
 from .schema import (
     EVENT_LIMIT,
     LANE_LIMIT,
     SOURCE_LIMIT,
+    Citation,
     Event,
     Place,
     PlacesFile,
@@ -34,6 +36,7 @@ _TYPE_NAMES = {
     dict: "a mapping",
     type(None): "nothing",
 }
+_LISTS = ("sources", "events")
 _EXPECTED = {
     "string_type": "text",
     "list_type": "a list (one '- ' item per line, or [a, b])",
@@ -55,6 +58,7 @@ class Dataset:
     events: tuple[Event, ...]
     warnings: tuple[Problem, ...]
     place_lines: dict[str, int]
+    language: str | None = None  # the site's language, when events.yaml declares it
 
     def source(self, source_id: str) -> Source:
         return self._sources_by_id[source_id]
@@ -74,6 +78,18 @@ def display_path(path: Path) -> str:
 
 def load_events(path: Path, label: str | None = None) -> Dataset:
     """Load and validate an events file; raise DataError listing every problem found."""
+    dataset, errors = read_events(path, label)
+    if errors:
+        raise DataError(errors + list(dataset.warnings))
+    return dataset
+
+
+def read_events(path: Path, label: str | None = None) -> tuple[Dataset, list[Problem]]:
+    """The entries of an events file that validated, and the errors of those that did not.
+
+    Later stages can then go on with what is valid, so one run reports every problem. Raises
+    DataError only when the file cannot be read or parsed at all.
+    """
     located = load_yaml_file(path, label or display_path(path))
     problems: list[Problem] = []
     root = _check_root(located, problems)
@@ -81,15 +97,21 @@ def load_events(path: Path, label: str | None = None) -> Dataset:
     events = _validate_items(located, root, "events", Event, "event", problems)
     problems += _check_references(located, sources, events, _declared_ids(root.get("sources")))
     problems += _check_lanes(located, events) + _look_alike_names(located, events)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise DataError(problems)
+    language = _site_language(located, root, problems)
+    problems += check_editorial_rules(located, sources, events, language)
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
     place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(
-        path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines
+    dataset = Dataset(
+        path,
+        located.file,
+        tuple(s for _, s in sources),
+        tuple(ordered),
+        warnings,
+        place_lines,
+        language,
     )
+    return dataset, [p for p in problems if p.severity == "error"]
 
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
@@ -108,7 +130,7 @@ def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
     return places
 
 
-def _place_problem(located: LocatedData, error: dict) -> Problem:
+def _place_problem(located: LocatedData, error: ErrorDetails) -> Problem:
     """A places.yaml problem; a bad name (a mapping key) is reported on the name's line."""
     loc = error["loc"]
     if len(loc) == 3 and loc[0] == "places" and loc[2] == "[key]":
@@ -158,10 +180,11 @@ def _check_root(located: LocatedData, problems: list[Problem]) -> dict:
                     located.file,
                     located.line_of((key,)),
                     f"field '{key}'",
-                    f"is not a known top-level field{hint}; expected 'sources' and 'events'",
+                    f"is not a known top-level field{hint}; "
+                    "expected 'language', 'sources' and 'events'",
                 )
             )
-    for key in Timeline.model_fields:
+    for key in _LISTS:
         if not isinstance(root.get(key), list):
             problems.append(
                 Problem(
@@ -197,7 +220,8 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
                     located.file,
                     located.line_of(path + ("id",)),
                     subject,
-                    f"field 'id': '{item_id}' is already used by the {kind} on line {seen[item_id]}; ids must be unique",
+                    f"field 'id': '{item_id}' is already used by the {kind} on line "
+                    f"{seen[item_id]}; ids must be unique",
                 )
             )
         elif isinstance(item_id, str):
@@ -206,7 +230,7 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
 
 
 def _declared_ids(items: Any) -> set[str]:
-    """Ids of every source entry, valid or not, so one bad source does not make citations fail too."""
+    """Ids of every source entry, valid or not, so one bad source does not fail citations too."""
     entries = items if isinstance(items, list) else []
     return {
         item["id"] for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)
@@ -223,7 +247,7 @@ def _subject(kind: str, item: Any, index: int) -> str:
 
 
 def _problem(
-    located: LocatedData, error: dict, base: tuple, subject: str, model: type[BaseModel]
+    located: LocatedData, error: ErrorDetails, base: tuple, subject: str, model: type[BaseModel]
 ) -> Problem:
     loc = tuple(
         part
@@ -244,20 +268,22 @@ def _field_label(loc: tuple) -> str:
     return label
 
 
-def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, loc: tuple, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "missing":
         return f"is missing; expected {_description(model, loc) or 'a value'}"
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
-        return f"is not a known field{_did_you_mean(str(loc[-1]), known)}; expected one of: {', '.join(known)}"
+        suggestion = _did_you_mean(str(loc[-1]), known)
+        return f"is not a known field{suggestion}; expected one of: {', '.join(known)}"
     if kind in _LIMITS:
         return _LIMITS[kind](error, value)
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_describe_value(value)}{_quote_hint(value, kind)}"
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
-    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_describe_value(value)}){_quote_hint(value, kind)}"
+    message = error["msg"][0].lower() + error["msg"][1:]
+    return f"{message} (got {_describe_value(value)}){_quote_hint(value, kind)}"
 
 
 def _describe_value(value: Any) -> str:
@@ -357,7 +383,8 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                     located.file,
                     located.line_of(("events", index, "date_source")),
                     subject,
-                    "field 'date_note': is missing; when date_source is 'editor', say where the date comes from",
+                    "field 'date_note': is missing; when date_source is 'editor', say where the "
+                    "date comes from",
                 )
             )
     for index, source in sources:
@@ -427,7 +454,9 @@ def _unknown_citations(
     located, index, event: Event, source_ids: set[str], subject: str
 ) -> list[Problem]:
     problems = []
-    paths = [(("citations", i), c) for i, c in enumerate(event.citations)]
+    paths: list[tuple[tuple, Citation]] = [
+        (("citations", i), c) for i, c in enumerate(event.citations)
+    ]
     paths += [
         (("disputes", d, "versions", v, "citations", i), c)
         for d, dispute in enumerate(event.disputes)
@@ -443,7 +472,121 @@ def _unknown_citations(
                     located.file,
                     line,
                     subject,
-                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a source id{hint}; expected one of the ids under sources:",
+                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a "
+                    f"source id{hint}; expected one of the ids under sources:",
                 )
             )
     return problems
+
+
+def _site_language(located: LocatedData, root: dict, problems: list[Problem]) -> str | None:
+    """The top-level 'language:' (the site's), checked against the schema's pattern."""
+    if "language" not in root:
+        return None
+    try:
+        return Timeline.model_validate(
+            {"language": root["language"], "sources": [], "events": []}
+        ).language
+    except ValidationError as error:
+        problems += [_problem(located, e, (), "", Timeline) for e in error.errors()]
+        return None
+
+
+def check_editorial_rules(
+    located: LocatedData, sources, events, language: str | None
+) -> list[Problem]:
+    """Notes that editor's choices need, translations the site's readers need, and warnings
+    where the data contradicts a rule the about page states."""
+    languages = {source.id: source.language for _, source in sources}
+    problems = [p for index, s in sources for p in _source_rules(located, index, s, language)]
+    for index, event in events:
+        problems += _event_notes(located, index, event)
+        problems += _missing_translations(located, index, event, languages, language)
+        problems += _status_warnings(located, index, event)
+    return problems
+
+
+def _source_rules(
+    located: LocatedData, index: int, source: Source, language: str | None
+) -> list[Problem]:
+    problems = []
+    if language and source.language != language and not source.title_translation:
+        problems.append(
+            Problem(
+                located.file,
+                located.line_of(("sources", index, "title")),
+                f"source '{source.id}'",
+                f"field 'title_translation': is missing; the source is in '{source.language}' "
+                f"and the site in '{language}', so give the editor's translation of the title",
+            )
+        )
+    if source.published_source == "editor" and not source.published_note:
+        problems.append(
+            Problem(
+                located.file,
+                located.line_of(("sources", index, "published_source")),
+                f"source '{source.id}'",
+                "field 'published_note': is missing; when published_source is 'editor', "
+                "say how the date was inferred",
+            )
+        )
+    return problems
+
+
+def _event_notes(located: LocatedData, index: int, event: Event) -> list[Problem]:
+    if event.place_source == "editor" and not event.place_note:
+        return [
+            Problem(
+                located.file,
+                located.line_of(("events", index, "place_source")),
+                f"event '{event.id}'",
+                "field 'place_note': is missing; when place_source is 'editor', "
+                "say why the editor chose the place and what the sources say",
+            )
+        ]
+    return []
+
+
+def _missing_translations(
+    located: LocatedData, index: int, event: Event, languages: dict, language: str | None
+) -> list[Problem]:
+    if language is None:
+        return []
+    return [
+        Problem(
+            located.file,
+            located.line_of(("events", index) + path + ("quote",)),
+            f"event '{event.id}'",
+            f"field '{_field_label(path + ('translation',))}': is missing; "
+            f"the source is in '{languages[citation.source]}' and the site in '{language}', "
+            "so give the editor's translation",
+        )
+        for path, citation in _citation_paths(event)
+        if citation.translation is None and languages.get(citation.source, language) != language
+    ]
+
+
+def _status_warnings(located: LocatedData, index: int, event: Event) -> list[Problem]:
+    if event.status == "confirmed" and len(event.cited_source_ids) < 2 and not event.status_note:
+        return [
+            Problem(
+                located.file,
+                located.line_of(("events", index, "status")),
+                f"event '{event.id}'",
+                "field 'status': 'confirmed' rests on a single source and no official record "
+                "is named in status_note; use 'reported', cite another source or name the record",
+                "warning",
+            )
+        ]
+    return []
+
+
+def _citation_paths(event: Event) -> list[tuple[tuple, Any]]:
+    paths: list[tuple[tuple, Any]] = [(("citations", i), c) for i, c in enumerate(event.citations)]
+    paths += [
+        (("disputes", d, "versions", v, "citations", i), c)
+        for d, dispute in enumerate(event.disputes)
+        for v, version in enumerate(dispute.versions)
+        for i, c in enumerate(version.citations)
+    ]
+    return paths

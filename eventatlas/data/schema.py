@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from html import unescape
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +24,7 @@ from pydantic import (
 from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PlacePrecision = Literal["site", "city", "region", "country"]
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # fullmatch only: '$' allows a final newline
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 # Bidirectional embeddings, overrides and isolates reverse the site's own text around them.
@@ -38,7 +40,15 @@ TEXT_LIMIT = 2_000  # notes, claims, disputed details, origins
 QUOTE_LIMIT = 3_000
 SUMMARY_LIMIT = 5_000
 URL_LIMIT = 2_000
-LIST_LIMITS = {"actors": 50, "tags": 20, "citations": 50, "disputes": 20, "versions": 20, "via": 20}
+LIST_LIMITS = {
+    "actors": 50,
+    "tags": 20,
+    "citations": 50,
+    "disputes": 20,
+    "versions": 20,
+    "via": 20,
+    "corrections": 50,
+}
 EVENT_LIMIT = 10_000
 SOURCE_LIMIT = 10_000
 LANE_LIMIT = 40  # distinct first tags: one timeline row each
@@ -112,7 +122,8 @@ def _check_http_url(value: str) -> str:
     )
     if not (re.match(r"^https?://[^/]", raw, re.I) and re.match(r"^https?://", decoded, re.I)):
         raise ValueError(
-            f"'{value}' is not an http(s) address; only links starting with http:// or https:// are allowed"
+            f"'{value}' is not an http(s) address; only links starting with http:// or https:// "
+            "are allowed"
         )
     return raw
 
@@ -122,7 +133,8 @@ def _event_date(value: object) -> EventDate:
         return value
     if not isinstance(value, str):
         raise ValueError(
-            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} {value!r}"
+            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} "
+            f"{value!r}"
         )
     return parse_event_date(value)
 
@@ -130,20 +142,17 @@ def _event_date(value: object) -> EventDate:
 def _partial_date(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(
-            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} {value!r}"
+            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} "
+            f"{value!r}"
         )
     return parse_partial_date(value).text
 
 
-def _text(limit: int, check=_clean_text) -> Any:
-    return Annotated[str, StringConstraints(max_length=limit), AfterValidator(check)]
-
-
-Text = _text(TEXT_LIMIT)
-Name = _text(NAME_LIMIT, _clean_name)
-Title = _text(TITLE_LIMIT, _clean_name)
-Quote = _text(QUOTE_LIMIT)
-Summary = _text(SUMMARY_LIMIT)
+Text = Annotated[str, StringConstraints(max_length=TEXT_LIMIT), AfterValidator(_clean_text)]
+Name = Annotated[str, StringConstraints(max_length=NAME_LIMIT), AfterValidator(_clean_name)]
+Title = Annotated[str, StringConstraints(max_length=TITLE_LIMIT), AfterValidator(_clean_name)]
+Quote = Annotated[str, StringConstraints(max_length=QUOTE_LIMIT), AfterValidator(_clean_text)]
+Summary = Annotated[str, StringConstraints(max_length=SUMMARY_LIMIT), AfterValidator(_clean_text)]
 Slug = Annotated[
     str,
     AfterValidator(_check_slug),
@@ -173,6 +182,20 @@ PartialDateText = Annotated[
 ]
 
 
+def _day(value: object) -> str:
+    text = _partial_date(value)
+    if len(text) != 10:
+        raise ValueError(f"'{text}' is not a full day; use YYYY-MM-DD")
+    return text
+
+
+DayText = Annotated[
+    str,
+    PlainValidator(_day),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, frozen=True, use_attribute_docstrings=False
@@ -185,6 +208,13 @@ class Citation(_Model):
     source: Slug = Field(description="The id of an entry under sources: that supports this.")
     quote: Quote = Field(
         description="The supporting sentence, copied verbatim in the source's own language."
+    )
+    translation: Text | None = Field(
+        None,
+        description=(
+            "The editor's translation of the quote into the site's language, faithful rather than "
+            "smooth; required when the source's language is not the site's."
+        ),
     )
 
 
@@ -212,6 +242,14 @@ class Dispute(_Model):
     )
 
 
+class Correction(_Model):
+    """A change made to a published event, kept on the record."""
+
+    date: DayText = Field(description="The day the correction was made: YYYY-MM-DD.")
+    change: Text = Field(description="What changed, in English (the old and the new reading).")
+    reason: Text = Field(description="Why it changed (which source says what).")
+
+
 class Source(_Model):
     """An article or document that events cite."""
 
@@ -219,11 +257,31 @@ class Source(_Model):
         description="A stable id that citations use: lowercase letters, digits and hyphens."
     )
     title: Title = Field(description="The headline or title exactly as published.")
+    title_translation: Title | None = Field(
+        None,
+        description=(
+            "The editor's translation of the title into the site's language; required when the "
+            "source's language is not the site's."
+        ),
+    )
     publisher: Name = Field(description="The outlet that published it.")
     author: Name | None = Field(None, description="The author, where the source names one.")
     published: PartialDateText | None = Field(
         None,
         description="Publication date where the source gives one: YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    published_source: Literal["source", "editor"] = Field(
+        "source",
+        description=(
+            "'source' when the source prints its date, 'editor' when the editor inferred it from "
+            "the text."
+        ),
+    )
+    published_note: Text | None = Field(
+        None,
+        description=(
+            "How the publication date was inferred; required when published_source is 'editor'."
+        ),
     )
     language: str = Field(
         pattern=r"^[a-z]{2,3}$",
@@ -245,27 +303,51 @@ class Source(_Model):
         description="What is uncertain about the source (missing date, another outlet's marks …).",
     )
 
+    @cached_property
+    def published_date(self) -> EventDate | None:
+        """The publication date, parsed once for every citation and page that shows it."""
+        return parse_partial_date(self.published) if self.published else None
+
 
 class Event(_Model):
     """Something that happened, dated, placed and cited."""
 
     id: Slug = Field(
-        description="A stable id, used in the page address events/<id>/; never change it once published."
+        description=(
+            "A stable id, used in the page address events/<id>/; never change it once published."
+        )
     )
     title: Title = Field(description="A short English title.")
     date: DateText = Field(
-        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a "
-        "range. Years 1000 to 2999."
+        description=(
+            "When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range. "
+            "Years 1000 to 2999."
+        )
     )
     date_source: Literal["source", "editor"] = Field(
         "source",
-        description="'source' when the cited sources give the date, 'editor' when the editor supplied it.",
+        description=(
+            "'source' when the cited sources give the date, 'editor' when the editor supplied it."
+        ),
     )
     date_note: Text | None = Field(
         None, description="How the date was established; required when date_source is 'editor'."
     )
     place: Name = Field(
         description="A place name that places.yaml or the gazetteer resolves (or give lat and lon)."
+    )
+    place_source: Literal["source", "editor"] = Field(
+        "source",
+        description=(
+            "'source' when a cited source gives the place, 'editor' when the editor supplied it."
+        ),
+    )
+    place_note: Text | None = Field(
+        None,
+        description=(
+            "Why the editor chose the place and what the sources say; required when place_source "
+            "is 'editor'."
+        ),
     )
     lat: float | None = Field(
         None,
@@ -293,6 +375,13 @@ class Event(_Model):
         "reported",
         description="How well established: confirmed, reported (by media) or claimed (by a party).",
     )
+    status_note: Text | None = Field(
+        None,
+        description=(
+            "Why the status was chosen; for 'confirmed' on a single source, name the official "
+            "record that confirms it."
+        ),
+    )
     summary: Summary = Field(description="A few English sentences; Markdown allowed, HTML is not.")
     citations: list[Citation] = Field(
         min_length=1,
@@ -303,6 +392,11 @@ class Event(_Model):
         default_factory=list,
         max_length=LIST_LIMITS["disputes"],
         description="Details on which the sources disagree, with every version.",
+    )
+    corrections: list[Correction] = Field(
+        default_factory=list,
+        max_length=LIST_LIMITS["corrections"],
+        description="Changes made to the event after it was published, each dated and explained.",
     )
 
     @property
@@ -322,7 +416,7 @@ class Place(_Model):
 
     lat: float = Field(ge=-90, le=90, description="Latitude in degrees.")
     lon: float = Field(ge=-180, le=180, description="Longitude in degrees.")
-    precision: Literal["site", "city", "region", "country"] = Field(
+    precision: PlacePrecision = Field(
         description="What the coordinates stand for: a site, a city, a region or a whole country."
     )
     country: str | None = Field(
@@ -338,6 +432,14 @@ class Place(_Model):
 class Timeline(_Model):
     """The whole events.yaml file."""
 
+    language: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2,3}$",
+        description=(
+            "ISO 639 code of the site's language (as mkdocs.yml's theme.language); quotes and "
+            "titles of sources in any other language then need the editor's translation."
+        ),
+    )
     sources: list[Source] = Field(
         max_length=SOURCE_LIMIT, description="Every source that events cite."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,7 @@ class _TreeBuilder:
             handler(self, event)
 
     def _refuse_anchors_and_tags(self, event: yaml.Event) -> None:
-        line = event.start_mark.line + 1
+        line = _line(event)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _refuse(
                 self.label,
@@ -182,7 +183,7 @@ class _TreeBuilder:
         if self.documents > 1:
             raise _refuse(
                 self.label,
-                event.start_mark.line + 1,
+                _line(event),
                 "the file holds several YAML documents ('---'); keep one",
             )
 
@@ -190,7 +191,7 @@ class _TreeBuilder:
         if len(self.stack) >= MAX_DEPTH:
             raise _refuse(
                 self.label,
-                event.start_mark.line + 1,
+                _line(event),
                 f"the data is nested more than {MAX_DEPTH} levels deep",
             )
         path = self._add(container, event)
@@ -203,7 +204,7 @@ class _TreeBuilder:
         self._add(_construct_scalar(event), event)
 
     def _add(self, value: Any, event: yaml.Event) -> Path_:
-        line = event.start_mark.line + 1
+        line = _line(event)
         if not self.stack:
             self.root = value
             self.lines[()] = line
@@ -233,14 +234,15 @@ class _TreeBuilder:
             raise _refuse(
                 self.label,
                 line,
-                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; put it in quotes",
+                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; "
+                "put it in quotes",
             )
         if key in container:
             raise _refuse(
                 self.label, line, f"the key '{key}' appears twice in the same mapping; keep one"
             )
 
-    _HANDLERS = {
+    _HANDLERS: dict[type, Callable[..., None]] = {
         yaml.DocumentStartEvent: _document_start,
         yaml.MappingStartEvent: lambda self, e: self._start_collection(e, {}),
         yaml.SequenceStartEvent: lambda self, e: self._start_collection(e, []),
@@ -253,6 +255,11 @@ class _TreeBuilder:
 # YAML 1.1 also reads 1:30 (sexagesimal, 90), 037 (octal, 31), 0x1F, 0b11 and 1_000 as numbers:
 # never what an editor means, so only plain decimals are numbers; the rest stays text.
 _PLAIN_NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.[0-9]+")
+
+
+def _line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on (the parser always sets marks; the stubs allow None)."""
+    return event.start_mark.line + 1 if event.start_mark else 0
 
 
 def _construct_scalar(event: yaml.ScalarEvent) -> Any:

@@ -13,28 +13,45 @@ them before Plotly sees them.
 
 from __future__ import annotations
 
-import re
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from html import unescape
+from typing import get_args
 
-from ..data.dates import parse_partial_date
+import nh3
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..data.load import Dataset
-from ..data.schema import Citation, Event, Source
+from ..data.schema import Event, Source
 from ..geocode import ResolvedPlace
 from .figures import (
+    EVENT_URL,
+    MAP_EDITOR_MARK,
     MAP_MARKS,
     TIMELINE_MARKS,
+    event_url,
     focused_map_view,
     focused_timeline_range,
     is_area,
     lane_offsets,
     lanes_of,
+    map_resolution,
     map_view,
     timeline_axes,
     timeline_mark,
     timeline_range,
 )
 
-ATLAS_VERSION = 1
-STATUSES = ("confirmed", "reported", "claimed")
+ATLAS_VERSION = 3  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
+ASSET_DIR = "assets/eventatlas"
+DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
+ATLAS_SCHEMA_PATH = "schema/atlas.schema.json"  # the shape of DATA_SCRIPT's data, for readers
+FIGURE_SCRIPTS = [f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/plotly-geo.min.js"]
+STATUSES = get_args(Event.model_fields["status"].annotation)  # the schema's list, in its order
 PRECISION_NOTES = {
     "day": "to the day",
     "month": "to the month; the day is not known",
@@ -53,6 +70,49 @@ STATUS_NOTES = {
 }
 
 
+# Wording both the pages and the script use, shipped as data (AtlasData.words, .plurals).
+PLURALS = {"event": "events", "place": "places"}
+WORDS = {
+    "timelineAlt": "Timeline of {events} from {first} to {last}, one row per theme."
+    " The table below lists every event.",
+    "timelineAltEmpty": "Timeline: no events.",
+    "mapAlt": "Map of {events} at {places}: {names}."
+    " The table below lists every event with its place.",
+}
+MAP_ALT_NAMES = 12  # place names a map's alt text spells out before "…"
+
+
+def plural(count: int, word: str) -> str:
+    """'1 event', '2 events': the words of PLURALS."""
+    return f"{count} {word if count == 1 else PLURALS[word]}"
+
+
+def timeline_alt(events: list[Event]) -> str:
+    if not events:
+        return WORDS["timelineAltEmpty"]
+    last = max(events, key=lambda e: e.date.end)
+    return WORDS["timelineAlt"].format(
+        events=plural(len(events), "event"), first=events[0].date.label, last=last.date.label
+    )
+
+
+def map_alt(events: list[Event], placed: dict[str, ResolvedPlace], names: dict[str, str]) -> str:
+    """The map's alt text; names maps a place key to the name the atlas shows for it."""
+    shown = sorted({names[place_key(e, placed)] for e in events if e.id in placed})
+    listed = ", ".join(shown[:MAP_ALT_NAMES]) + (" …" if len(shown) > MAP_ALT_NAMES else "")
+    return WORDS["mapAlt"].format(
+        events=plural(len(events), "event"), places=plural(len(shown), "place"), names=listed
+    )
+
+
+def place_names(events: Iterable[Event], placed: dict[str, ResolvedPlace]) -> dict[str, str]:
+    """Each place key and the name shown for it: the spelling most of its events use."""
+    spellings: dict[str, Counter] = {}
+    for event in events:
+        spellings.setdefault(place_key(event, placed), Counter())[event.place] += 1
+    return {key: _usual_name(names) for key, names in spellings.items()}
+
+
 def precision_note(event: Event) -> str:
     return PRECISION_NOTES[event.date.precision] + (
         "; approximate" if event.date.approximate else ""
@@ -64,13 +124,62 @@ def place_note(place: ResolvedPlace) -> str:
 
 
 def published_label(source: Source) -> str:
-    return parse_partial_date(source.published).label if source.published else ""
+    return source.published_date.label if source.published_date else ""
+
+
+@lru_cache(maxsize=1)
+def summary_markdown() -> MarkdownIt:
+    """CommonMark through markdown-it-py, raw HTML switched off (HTML in a summary stays text).
+
+    Its cost grows linearly with the text, even for the inputs that make backtracking link
+    patterns take minutes ('[' repeated)."""
+    return MarkdownIt("commonmark", {"html": False}).disable(["html_block", "html_inline"])
 
 
 def plain_summary(text: str) -> str:
-    """The summary without Markdown marks: '[text](url)' keeps its text, '*' and '`' go."""
-    linked = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`]", "", linked).split())
+    """The summary as plain text: rendered by Markdown, every tag dropped by nh3, then unescaped."""
+    html = summary_markdown().render(text)
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event as every listing shows it: the atlas's columns and the list rows are made from
+    this one shape (the open-data exports keep the full validated event)."""
+
+    id: str
+    url: str  # from the site root
+    title: str
+    date: str  # as a reader reads it
+    start: str  # the earliest day the date allows, YYYY-MM-DD
+    end: str  # the latest day, inclusive
+    status: str
+    place: str  # as the event names it
+    place_area: bool
+    source_ids: tuple[str, ...]
+    disputed: bool
+    editor_date: bool
+    editor_place: bool
+    corrected: bool
+
+
+def event_record(event: Event, place: ResolvedPlace | None) -> EventRecord:
+    return EventRecord(
+        id=event.id,
+        url=event_url(event.id),
+        title=event.title,
+        date=event.date.label,
+        start=event.date.start.isoformat(),
+        end=event.date.end.isoformat(),
+        status=event.status,
+        place=place.name if place else event.place,
+        place_area=is_area(place),
+        source_ids=tuple(event.cited_source_ids),
+        disputed=bool(event.disputes),
+        editor_date=event.date_source == "editor",
+        editor_place=event.place_source == "editor",
+        corrected=bool(event.corrections),
+    )
 
 
 class Names:
@@ -81,144 +190,206 @@ class Names:
         self.index = {name: i for i, name in enumerate(self.names)}
 
 
-def build_atlas(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict:
+# ---- the shipped data's shape: declared once, validated at every build, published as a schema
+
+
+class _Shipped(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventColumns(_Shipped):
+    """Every event, one array per field (compact: no key repeated per event), in date order."""
+
+    id: list[str] = Field(description="The event's id; its page is events/<id>/.")
+    title: list[str] = Field(description="The title, as text (never markup).")
+    date: list[str] = Field(description="The date as a reader reads it ('July 2025').")
+    start: list[str] = Field(description="The earliest day the date allows, YYYY-MM-DD.")
+    end: list[str] = Field(description="The latest day the date allows (inclusive), YYYY-MM-DD.")
+    mark: list[str] = Field(description="The key in timeline.marks of the mark that draws it.")
+    lane: list[int] = Field(description="Position in timeline.lanes of its lane (first tag).")
+    row: list[float] = Field(description="Its nudge within the lane, apart from overlapping ones.")
+    place: list[int] = Field(description="Position of its place in places.")
+    actors: list[list[int]] = Field(description="Positions of its actors in actors.")
+    tags: list[list[int]] = Field(description="Positions of its tags in tags.")
+    status: list[int] = Field(description="Position of its status in statuses.")
+    sources: list[list[int]] = Field(description="Positions in publishers of the sources it cites.")
+    disputed: list[int] = Field(description="1 where sources disagree on a detail, else 0.")
+    editorDate: list[int] = Field(description="1 where the editor, not a source, gave the date.")
+    editorPlace: list[int] = Field(description="1 where the editor, not a source, gave the place.")
+    corrected: list[int] = Field(description="1 where the event carries corrections, else 0.")
+
+
+class PlaceRecord(_Shipped):
+    """One place: every event placed there, however spelt, points to the same record."""
+
+    key: str = Field(description="Its identity: places.yaml key, gazetteer id or coordinates.")
+    name: str = Field(description="The name shown in the Place filter and on the map.")
+    lat: float | None = Field(None, description="Latitude; absent when the place is unplaced.")
+    lon: float | None = Field(None, description="Longitude; absent when the place is unplaced.")
+    area: bool = Field(description="True for a region or country: the point marks an area.")
+    note: str = Field(description="What the point stands for, in words.")
+
+
+class TimelineInputs(_Shipped):
+    """What the timeline draws from, besides the events."""
+
+    lanes: list[str] = Field(description="Lane names, top to bottom.")
+    rowHeight: int = Field(description="Pixels per lane.")
+    padding: int = Field(description="Pixels of the figure besides the lanes.")
+    range: list[str] = Field(description="The dates shown first, [first, last].")
+    marks: dict[str, dict] = Field(description="How each kind of date is drawn, by mark key.")
+
+
+class MapInputs(_Shipped):
+    """What the map draws from, besides the places."""
+
+    lat: list[float] = Field(description="The latitudes shown first, [south, north].")
+    lon: list[float] = Field(description="The longitudes shown first, [west, east].")
+    marks: dict[str, dict] = Field(description="How each kind of place is drawn, by mark key.")
+    altNames: int = Field(description="Place names the map's alt text spells out before '…'.")
+    editorMark: dict = Field(description="Drawn over a place where the editor placed an event.")
+
+
+class AtlasData(_Shipped):
+    """window.EventAtlasData: what every view of the site draws, filters and lists."""
+
+    version: int = Field(description="The version of this shape; the script refuses another.")
+    events: EventColumns
+    places: list[PlaceRecord]
+    actors: list[str] = Field(description="Every actor, sorted.")
+    tags: list[str] = Field(description="Every tag (theme), sorted.")
+    statuses: list[str] = Field(description="The statuses, in the schema's order.")
+    publishers: list[str] = Field(description="The publisher of each source, in source order.")
+    eventUrl: str = Field(description="An event page's address from the site root; {id} is its id.")
+    plurals: dict[str, str] = Field(description="The plural of each counted word.")
+    words: dict[str, str] = Field(description="Sentences with {named} blanks, e.g. alt texts.")
+    timeline: TimelineInputs
+    map: MapInputs
+
+
+def atlas_json_schema() -> str:
+    """The JSON Schema of window.EventAtlasData, published with the site (schema/)."""
+    schema = AtlasData.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"eventatlas browser data, version {ATLAS_VERSION}",
+        **schema,
+    }
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
     """Everything a page's views need, except the long texts of the detail panel."""
     events = list(dataset.events)
     actors, tags = (
         Names(a for e in events for a in e.actors),
         Names(t for e in events for t in e.tags),
     )
-    place_table = _place_table(events, places)
+    keys = {e.id: place_key(e, placed) for e in events}
+    place_table = _place_table(events, placed, keys)
     place_index = {key: i for i, key in enumerate(place_table)}
-    sources = {s.id: i for i, s in enumerate(dataset.sources)}
-    lane_index, offsets = {lane: i for i, lane in enumerate(lanes_of(events))}, lane_offsets(events)
-    records = [
-        _event_record(
-            e,
-            lane_index[e.lane],
-            offsets[e.id],
-            actors,
-            tags,
-            place_index[_place_key(e, places)],
-            sources,
-        )
-        for e in events
-    ]
-    return {
-        "version": ATLAS_VERSION,
-        "events": records,
-        "places": [_place_record(places_by_key) for places_by_key in place_table.values()],
-        "actors": actors.names,
-        "tags": tags.names,
-        "statuses": list(STATUSES),
-        "sources": [_source_record(s) for s in dataset.sources],
-        "timeline": {
-            **timeline_axes(lanes_of(events)),
-            "range": timeline_range(events),
-            "marks": TIMELINE_MARKS,
-        },
-        "map": {**map_view(places[e.id] for e in events if e.id in places), "marks": MAP_MARKS},
-    }
-
-
-def _place_key(event: Event, places: dict[str, ResolvedPlace]) -> tuple:
-    place = places.get(event.id)
-    return (
-        (place.name, place.lat, place.lon, place.precision)
-        if place
-        else (event.place, None, None, "unknown")
+    source_index = {s.id: i for i, s in enumerate(dataset.sources)}
+    records = [event_record(e, placed.get(e.id)) for e in events]
+    lanes = lanes_of(events)
+    lane_index, offsets = {lane: i for i, lane in enumerate(lanes)}, lane_offsets(events)
+    data = AtlasData(
+        version=ATLAS_VERSION,
+        events=EventColumns(
+            id=[r.id for r in records],
+            title=[r.title for r in records],
+            date=[r.date for r in records],
+            start=[r.start for r in records],
+            end=[r.end for r in records],
+            mark=[timeline_mark(e) for e in events],
+            lane=[lane_index[e.lane] for e in events],
+            row=[offsets[e.id] for e in events],
+            place=[place_index[keys[e.id]] for e in events],
+            actors=[[actors.index[a] for a in e.actors] for e in events],
+            tags=[[tags.index[t] for t in e.tags] for e in events],
+            status=[STATUSES.index(r.status) for r in records],
+            sources=[[source_index[s] for s in r.source_ids] for r in records],
+            disputed=[int(r.disputed) for r in records],
+            editorDate=[int(r.editor_date) for r in records],
+            editorPlace=[int(r.editor_place) for r in records],
+            corrected=[int(r.corrected) for r in records],
+        ),
+        places=list(place_table.values()),
+        actors=actors.names,
+        tags=tags.names,
+        statuses=list(STATUSES),
+        publishers=[s.publisher for s in dataset.sources],
+        eventUrl=EVENT_URL,
+        plurals=PLURALS,
+        words=WORDS,
+        timeline=TimelineInputs(
+            **timeline_axes(lanes), range=timeline_range(events), marks=TIMELINE_MARKS
+        ),
+        map=MapInputs(
+            **map_view(placed[e.id] for e in events if e.id in placed),
+            marks=MAP_MARKS,
+            altNames=MAP_ALT_NAMES,
+            editorMark=MAP_EDITOR_MARK,
+        ),
     )
+    return data.model_dump(exclude_none=True)
+
+
+def event_rows(atlas: dict) -> list[dict]:
+    """The atlas's event columns as one dict per event, as the script reads them."""
+    columns = atlas["events"]
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def place_key(event: Event, placed: dict[str, ResolvedPlace]) -> str:
+    """The identity of an event's place: 'Wonsan', 'Wŏnsan' and 'wonsan' are one place."""
+    place = placed.get(event.id)
+    if place is None:
+        return f"unplaced: {event.place}"
+    return place.key or place.name
 
 
 def _place_table(
-    events: list[Event], places: dict[str, ResolvedPlace]
-) -> dict[tuple, ResolvedPlace | None]:
-    keys = sorted(
-        {_place_key(e, places): places.get(e.id) for e in events}.items(),
-        key=lambda item: (item[0][0].casefold(), str(item[0])),
-    )
-    return dict(keys)
+    events: list[Event], placed: dict[str, ResolvedPlace], keys: dict[str, str]
+) -> dict[str, PlaceRecord]:
+    first_placed: dict[str, ResolvedPlace] = {}
+    for event in events:
+        if event.id in placed:
+            first_placed.setdefault(keys[event.id], placed[event.id])
+    records = {
+        key: _place_record(key, name, first_placed.get(key))
+        for key, name in place_names(events, placed).items()
+    }
+    return dict(sorted(records.items(), key=lambda item: (item[1].name.casefold(), item[0])))
 
 
-def _place_record(place: ResolvedPlace | None) -> dict:
+def _usual_name(names: Counter) -> str:
+    """The spelling most events use; among equals, the first in sorted order."""
+    return min(names, key=lambda n: (-names[n], n.casefold(), n))
+
+
+def _place_record(key: str, name: str, place: ResolvedPlace | None) -> PlaceRecord:
     if place is None:
-        return {"name": "", "area": False, "note": "not placed"}
-    return {
-        "name": place.name,
-        "lat": place.lat,
-        "lon": place.lon,
-        "area": is_area(place),
-        "note": place_note(place),
-    }
+        return PlaceRecord(key=key, name=name, lat=None, lon=None, area=False, note="not placed")
+    return PlaceRecord(
+        key=key,
+        name=name,
+        lat=place.lat,
+        lon=place.lon,
+        area=is_area(place),
+        note=place_note(place),
+    )
 
 
-def _event_record(
-    event: Event,
-    lane: int,
-    row: float,
-    actors: Names,
-    tags: Names,
-    place: int,
-    sources: dict[str, int],
-) -> dict:
-    record = {
-        "id": event.id,
-        "title": event.title,
-        "date": event.date.label,
-        "start": event.date.start.isoformat(),
-        "end": event.date.end_exclusive.isoformat(),
-        "mark": timeline_mark(event),
-        "lane": lane,
-        "row": row,
-        "place": place,
-        "actors": [actors.index[a] for a in event.actors],
-        "tags": [tags.index[t] for t in event.tags],
-        "status": STATUSES.index(event.status),
-        "sources": [sources[s] for s in event.cited_source_ids],
-    }
-    if event.disputes:
-        record["disputed"] = 1
-    if event.date_source == "editor":
-        record["editorDate"] = 1
-    return record
-
-
-def _source_record(source: Source) -> dict:
-    return {
-        "id": source.id,
-        "publisher": source.publisher,
-        "title": source.title,
-        "published": published_label(source),
-        "lang": source.language,
-    }
-
-
-def event_detail(event: Event, sources: dict[str, int]) -> dict:
-    """The long texts for one event's detail panel."""
-    detail = {
-        "id": event.id,
-        "summary": plain_summary(event.summary),
-        "precision": precision_note(event),
-        "statusNote": STATUS_NOTES[event.status],
-        "citations": [_citation(c, sources) for c in event.citations],
-        "disputes": [
-            {
-                "about": d.about,
-                "versions": [
-                    {"claim": v.claim, "citations": [_citation(c, sources) for c in v.citations]}
-                    for v in d.versions
-                ],
-            }
-            for d in event.disputes
-        ],
-    }
-    if event.date_note:
-        detail["dateNote"] = event.date_note
-    return detail
-
-
-def _citation(citation: Citation, sources: dict[str, int]) -> dict:
-    return {"source": sources[citation.source], "quote": citation.quote}
+def view_scripts(config: dict) -> list[str]:
+    """The scripts a view loads on demand: the shared data; plotly.js and the map's geography."""
+    scripts = [DATA_SCRIPT]
+    if "timeline" in config["show"] or "map" in config["show"]:
+        scripts += FIGURE_SCRIPTS
+    if "map" in config["show"]:
+        scripts.append(f"{ASSET_DIR}/world_{config['geo']}m.js")
+    return scripts
 
 
 def event_indexes(dataset: Dataset, events: list[Event]) -> list[int]:
@@ -232,7 +403,13 @@ def view_config(
 ) -> dict:
     """What one view on a page shows: which events (all when not said), where the figures start."""
     located = [places[e.id] for e in events if e.id in places]
-    config = {"show": list(show), "range": timeline_range(events), "map": map_view(located)}
+    view = map_view(located)
+    config = {
+        "show": list(show),
+        "range": timeline_range(events),
+        "map": view,
+        "geo": map_resolution(view),
+    }
     if len(events) != len(dataset.events):
         config["events"] = event_indexes(dataset, events)
     return config
@@ -241,8 +418,10 @@ def view_config(
 def focused_config(
     whole: dict, bounds, position: int, focus: Event, place: ResolvedPlace | None
 ) -> dict:
-    """The view of all events with one in focus: highlighted, and the timeline and map centred on it."""
+    """The view of all events with one in focus: highlighted, and the timeline and map centred on
+    it."""
     config = dict(whole, focus=position, range=focused_timeline_range(bounds, focus))
     if place is not None:
         config["map"] = focused_map_view(whole["map"], place)
+        config["geo"] = map_resolution(config["map"])
     return config

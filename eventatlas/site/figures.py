@@ -16,49 +16,87 @@ from ..geocode import ResolvedPlace
 
 SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
+ZOOMED_IN_DEGREES = 60  # a map view at most this wide (longitude) draws 1:50m coastlines
 
 # How each kind of date is drawn; the legend on the page explains the same marks in words.
 TIMELINE_MARKS = {
-    "day": {"kind": "point", "name": "Known day", "symbol": "circle", "opacity": 1.0},
+    "day": {"kind": "point", "name": "a known day", "symbol": "circle", "opacity": 1.0},
     "day-approx": {
         "kind": "point",
-        "name": "Approximate day",
+        "name": "an approximate day (hollow)",
         "symbol": "circle-open",
         "opacity": 0.75,
     },
     "span": {
         "kind": "bar",
-        "name": "Sometime in this month or year",
+        "name": "sometime in that month or year (thin, light)",
         "width": 0.16,
         "opacity": 0.45,
         "pattern": "",
     },
     "range": {
         "kind": "bar",
-        "name": "Lasted from start to end",
+        "name": "a range: from start to end",
         "width": 0.22,
         "opacity": 0.95,
         "pattern": "",
     },
     "span-approx": {
         "kind": "bar",
-        "name": "Approximate month, year or range",
+        "name": "an approximate month, year or range (hatched, faded)",
         "width": 0.2,
         "opacity": 0.45,
         "pattern": "/",
     },
 }
 MAP_MARKS = {
-    "point": {"name": "City or site", "symbol": "circle"},
-    "point-disputed": {"name": "City or site, sources disagree", "symbol": "circle-x"},
-    "area": {"name": "Region or country (an area, not a spot)", "symbol": "square-open"},
-    "area-disputed": {"name": "Region or country, sources disagree", "symbol": "square-x-open"},
+    "point": {"name": "a city or site", "symbol": "circle"},
+    "point-disputed": {"name": "a city or site; the sources disagree", "symbol": "circle-x"},
+    "area": {
+        "name": "a region or country: the mark is the area's centre, not a precise spot",
+        "symbol": "square-open",
+    },
+    "area-disputed": {
+        "name": "a region or country; the sources disagree",
+        "symbol": "square-x-open",
+    },
 }
+
+# Drawn over a place's marker when the editor, not a cited source, placed an event there.
+MAP_EDITOR_MARK = {
+    "name": "the editor supplied the place of an event there; no cited source gives it",
+    "symbol": "diamond-open",
+    "sizeExtra": 10,
+}
+
+
+EVENT_URL = "events/{id}/"  # an event page's address from the site root; shipped to the browser
+
+
+# The legends under the figures, in order: (swatch drawn in templates/legend.html, words). The
+# words of a mark are the mark's own name, so the legend and the figure cannot drift apart.
+TIMELINE_LEGEND = [
+    ("dot", TIMELINE_MARKS["day"]["name"]),
+    ("hollow-dot", TIMELINE_MARKS["day-approx"]["name"]),
+    ("thin-bar", TIMELINE_MARKS["span"]["name"]),
+    ("bar", TIMELINE_MARKS["range"]["name"]),
+    ("hatched-bar", TIMELINE_MARKS["span-approx"]["name"]),
+    ("flag", "the sources disagree on a detail"),
+    ("ring", "the selected event"),
+]
+MAP_LEGEND = [
+    ("dot", MAP_MARKS["point"]["name"]),
+    ("hollow-square", MAP_MARKS["area"]["name"]),
+    ("crossed-dot", "the sources disagree about an event there"),
+    ("diamond", MAP_EDITOR_MARK["name"]),
+    ("ring", "the selected event's place"),
+    ("", "a bigger mark holds more events"),
+]
 
 
 def event_url(event_id: str) -> str:
     """The event page's address relative to the site root."""
-    return f"events/{event_id}/"
+    return EVENT_URL.format(id=event_id)
 
 
 def lanes_of(events: Iterable[Event]) -> list[str]:
@@ -67,7 +105,7 @@ def lanes_of(events: Iterable[Event]) -> list[str]:
 
 
 def timeline_mark(event: Event) -> str:
-    """Which mark draws the event: a point for a day, a span for a month or year, a bar for a range."""
+    """The event's mark: a point for a day, a span for a month or year, a bar for a range."""
     if event.date.is_point:
         return "day-approx" if event.date.approximate else "day"
     if event.date.approximate:
@@ -131,7 +169,8 @@ def focused_timeline_range(bounds: tuple[date, date], focus: Event) -> list[str]
 
 
 def timeline_axes(lanes: list[str]) -> dict:
-    """Lane names for the y axis, top to bottom; a figure is padding + rowHeight for each lane it shows."""
+    """Lane names for the y axis, top to bottom; a figure is padding + rowHeight for each lane it
+    shows."""
     return {"lanes": lanes, "rowHeight": 54, "padding": 90}
 
 
@@ -141,8 +180,15 @@ def map_view(places: Iterable[ResolvedPlace]) -> dict:
     return {"lat": lat, "lon": lon}
 
 
+def map_resolution(view: dict) -> int:
+    """Natural Earth's scale for a map view: 1:110m when wide, 1:50m (8 times the bytes) zoomed
+    in."""
+    return 50 if view["lon"][1] - view["lon"][0] <= ZOOMED_IN_DEGREES else 110
+
+
 def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:
-    """Half the extent of the whole map view, centred on the focused place (narrower near the map's edge, to stay centred)."""
+    """Half the extent of the whole map view, centred on the focused place (narrower near the map's
+    edge, to stay centred)."""
     lon_half = min(max((whole["lon"][1] - whole["lon"][0]) / 4, 25), max(180 - abs(focus.lon), 15))
     lat_half = min(
         max((whole["lat"][1] - whole["lat"][0]) / 4, 12, lon_half / 2.2),
@@ -152,7 +198,8 @@ def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:
 
 
 def _view_ranges(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
-    """A view holding every point with a margin, at least 30° wide, shaped about 2:1 like the figure."""
+    """A view holding every point with a margin, at least 30° wide, shaped about 2:1 like the
+    figure."""
     if not points:
         return [-60.0, 85.0], [-180.0, 180.0]
     lats, lons = [p[0] for p in points], [p[1] for p in points]

@@ -1,38 +1,54 @@
-"""Stage 4: the site's generated pages, as Markdown files holding escaped HTML.
+"""Stage 4: the site's generated pages: a small Markdown skeleton and the escaped HTML it stands
+for.
 
 Every value from the data goes through Jinja2 with autoescaping; summaries are Markdown
 rendered by markdown-it-py (CommonMark, linear time) with raw HTML switched off, then
 sanitised by nh3. Page titles and descriptions
 are escaped too, because the theme prints front matter without escaping it.
+
+The HTML never goes through MkDocs' Markdown: a generated page's Markdown holds only its front
+matter, its headings (for the table of contents) and one slot paragraph per block of HTML, and
+`fill_html_slots` puts the HTML in after Markdown has run. Parsing large raw-HTML blocks was most
+of a build's time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from functools import cached_property
 from html import escape
 
 import jinja2
 import nh3
 import yaml
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..data.dates import parse_partial_date
 from ..data.load import Dataset
-from ..data.schema import Citation, Event
+from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
     STATUS_NOTES,
+    EventRecord,
+    event_record,
     focused_config,
+    map_alt,
+    place_names,
     place_note,
     plain_summary,
+    plural,
     precision_note,
     published_label,
+    summary_markdown,
+    timeline_alt,
     view_config,
+    view_scripts,
 )
-from .figures import date_bounds, event_url, is_area
+from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas.site", "templates"),
@@ -42,9 +58,11 @@ _ENV = jinja2.Environment(
     keep_trailing_newline=False,
     undefined=jinja2.StrictUndefined,
 )
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # LibYAML's: ten times faster per page
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
 SHOWABLE = ("timeline", "map", "list")
 NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
+LIST_PAGE = 250  # rows a list holds in a page's HTML; a longer list is paged over list/<n>/
 
 
 def render(template: str, **values) -> str:
@@ -59,16 +77,9 @@ def json_for_html(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    # CommonMark through markdown-it-py: its cost grows linearly with the text, even for the
-    # inputs that make backtracking link patterns take minutes ('[' repeated); no raw HTML.
-    return MarkdownIt("commonmark", {"html": False}).disable(["html_block", "html_inline"])
-
-
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
-    html = _markdown().render(text)
+    html = summary_markdown().render(text)
     clean = nh3.clean(
         html,
         tags=SUMMARY_TAGS,
@@ -79,13 +90,49 @@ def render_summary(text: str) -> Markup:
     return Markup(clean)
 
 
-def front_matter(title: str, description: str = "") -> str:
-    meta = {"title": escape(title)}
+SLOT = "eventatlas-html-slot-{}"
+_FILLED_SLOT = re.compile(r"<p>eventatlas-html-slot-(\d+)</p>")
+
+
+def html_slot(index: int) -> str:
+    """A Markdown paragraph that stands for the index-th block of a page's pre-rendered HTML."""
+    return "\n\n" + SLOT.format(index) + "\n\n"
+
+
+def fill_html_slots(html: str, parts: Sequence[str]) -> str:
+    """Put each block of HTML where Markdown rendered its slot paragraph, in one pass (HTML put
+    in is never searched again)."""
+    return _FILLED_SLOT.sub(lambda match: parts[int(match.group(1))], html)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A generated page: its Markdown skeleton, a function rendering its blocks of HTML when the
+    page is written, and one giving a digest of everything the page is made from (for
+    `serve --dirty`)."""
+
+    skeleton: str
+    render_parts: Callable[[], tuple[str, ...]]
+    inputs: Callable[[], str] = lambda: ""
+
+    def markdown(self) -> str:
+        """The page as one Markdown text with its HTML in place (what a reader of docs/ would
+        expect)."""
+        parts = self.render_parts()
+        slot = (
+            r"\n\neventatlas-html-slot-(\d+)\n\n"  # blank lines around: never inside front matter
+        )
+        return re.sub(slot, lambda m: f"\n\n{parts[int(m.group(1))]}\n\n", self.skeleton)
+
+
+def front_matter(title: str, description: str = "", searched: bool = True) -> str:
+    meta: dict = {"title": escape(title)}
     if description:
         meta["description"] = escape(" ".join(description.split())[:300])
-    return (
-        "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
-    )
+    if not searched:  # Pagefind indexes it; mkdocs-material's index would grow with every event
+        meta["search"] = {"exclude": True}
+    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True, width=10_000)
+    return "---\n" + text + "---\n\n"
 
 
 def relative_root(page_path: str) -> str:
@@ -100,6 +147,7 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
             "source": dataset.source(c.source),
             "quote": c.quote,
             "published_label": published_label(dataset.source(c.source)),
+            "translation": c.translation,
         }
         for c in citations
     ]
@@ -107,28 +155,73 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
 
 def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str) -> Markup:
     return Markup(
-        render("citations.html", citations=_citation_items(citations, dataset), root=root)
+        render(
+            "citations.html",
+            citations=_citation_items(citations, dataset),
+            root=root,
+            site_language=dataset.language,
+        )
     )
 
 
 @dataclass(frozen=True)
 class Overview:
-    """The view of all events that every event page starts from, worked out once per build, not once per page."""
+    """The view of all events that every event page starts from, worked out once per build, not once
+    per page."""
 
     config: dict
     bounds: tuple
     positions: dict[str, int]
     timeline_alt: str
     map_alt: str
+    inputs: PageInputs | None = None
+
+
+class PageInputs:
+    """Digests of what generated pages are made from, worked out on first use: a page whose
+    digest is unchanged since the last build of `mkdocs serve --dirty` is not built again."""
+
+    def __init__(self, dataset: Dataset, places: dict[str, ResolvedPlace], shown=()) -> None:
+        self.dataset, self.places, self.shown = dataset, places, shown
+
+    @cached_property
+    def events(self) -> dict[str, str]:
+        return {
+            e.id: _digest(
+                e.model_dump_json(exclude={"date"}), e.date.text, repr(self.places.get(e.id))
+            )
+            for e in self.dataset.events
+        }
+
+    @cached_property
+    def shared(self) -> str:
+        """The sources and the overview every event page starts from."""
+        shown = json.dumps(self.shown, sort_keys=True, default=str)
+        sources = [s.model_dump_json() for s in self.dataset.sources]
+        return _digest(shown, str(len(self.dataset.events)), *sources)
+
+    def of_event_page(self, event: Event, listed: list[Event], position: int) -> str:
+        return _digest(self.shared, str(position), *(self.events[e.id] for e in listed))
+
+    def of_everything(self) -> str:
+        return _digest(self.shared, *self.events.values())
+
+
+def _digest(*texts: str) -> str:
+    return hashlib.sha256("\x00".join(texts).encode()).hexdigest()
 
 
 def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
     events = list(dataset.events)
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
-    return Overview(
-        config, date_bounds(events), positions, _timeline_alt(events), _map_alt(events, places)
+    shown = (
+        config,
+        date_bounds(events),
+        timeline_alt(events),
+        map_alt(events, places, place_names(dataset.events, places)),
     )
+    return Overview(*shown[:2], positions, *shown[2:], PageInputs(dataset, places, shown))
 
 
 def render_event_page(
@@ -137,19 +230,58 @@ def render_event_page(
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     whole: Overview,
-) -> str:
-    """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+) -> GeneratedPage:
+    """The page events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+    return GeneratedPage(
+        event_page_skeleton(event),
+        lambda: event_page_parts(event, place, dataset, places, whole),
+        lambda: _event_page_inputs(event, dataset, whole),
+    )
+
+
+def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
+    position = whole.positions[event.id]
+    assert whole.inputs is not None
+    return whole.inputs.of_event_page(event, neighbours(dataset, position), position)
+
+
+def event_page_skeleton(event: Event) -> str:
+    headings = ["In context", "Sources"] + (
+        ["Where the sources disagree"] if event.disputes else []
+    )
+    body = html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
+    return front_matter(event.title, plain_summary(event.summary), searched=False) + body
+
+
+def event_page_parts(
+    event: Event,
+    place: ResolvedPlace | None,
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    whole: Overview,
+) -> tuple[str, ...]:
     root = "../../"
+    parts = [
+        render_event_facts(event, place),
+        _event_view(event, place, dataset, places, whole, root),
+        str(render_citations(event.citations, dataset, root)),
+    ]
+    if event.disputes:
+        parts.append(render_disputes(event, dataset, root))
+    return tuple(parts)
+
+
+def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: str) -> str:
     position = whole.positions[event.id]
     config = focused_config(whole.config, whole.bounds, position, event, place)
     listed = neighbours(dataset, position)
     partial = len(listed) < len(dataset.events)
     caption = (
-        f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
+        f"The {plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
         if partial
-        else f"{_plural(len(listed), 'event')}, in date order"
+        else f"{plural(len(listed), 'event')}, in date order"
     )
-    view = _view_html(
+    return _view_html(
         f"ea-event-{event.id}",
         config,
         listed,
@@ -158,26 +290,92 @@ def render_event_page(
         root,
         (whole.timeline_alt, whole.map_alt),
         caption,
-        partial,
+        all_link=_all_events_link(dataset, position) if partial else None,
     )
-    parts = [
-        front_matter(event.title, plain_summary(event.summary)),
-        render_event_facts(event, place),
-        "",
-        "## In context",
-        "",
-        view,
-    ]
-    parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
-    if event.disputes:
-        parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
-    return "\n".join(parts) + "\n"
+
+
+def _all_events_link(dataset: Dataset, position: int) -> dict:
+    if len(dataset.events) > LIST_PAGE:
+        page = list_page_at(dataset, position // LIST_PAGE)
+        return {"url": page.url, "text": f"the list page of events {page.span} holds this one"}
+    return {"url": "", "text": "the home page lists them all"}
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the list of every event, for an atlas too long to list on one page."""
+
+    number: int
+    events: tuple[Event, ...]
+    span: str  # "251–500"
+
+    @property
+    def url(self) -> str:
+        return f"list/{self.number}/"
+
+    @property
+    def label(self) -> str:
+        first, last = self.events[0].date.label, self.events[-1].date.label
+        return f"Events {self.span}: {first} to {last}"
+
+
+def list_pages(dataset: Dataset) -> list[ListPage]:
+    """Every event in date order, LIST_PAGE to a page; none when one page lists them all."""
+    events = dataset.events
+    if len(events) <= LIST_PAGE:
+        return []
+    return [list_page_at(dataset, n) for n in range(-(-len(events) // LIST_PAGE))]
+
+
+def list_page_at(dataset: Dataset, index: int) -> ListPage:
+    """The index-th list page (from 0), made alone: an event page needs only the one holding it."""
+    start = index * LIST_PAGE
+    events = dataset.events[start : start + LIST_PAGE]
+    return ListPage(index + 1, tuple(events), f"{start + 1}–{start + len(events)}")
+
+
+def list_page_path(page: ListPage) -> str:
+    return f"list/{page.number}.md"
+
+
+def render_list_page(
+    page: ListPage, pages: list[ListPage], places: dict[str, ResolvedPlace], dataset: Dataset
+) -> GeneratedPage:
+    """A page of the list of every event: what a reader without JavaScript pages through."""
+    title = f"Events {page.span} of {len(dataset.events)}"
+    skeleton = front_matter(title, searched=False) + f"# {escape(title)}" + html_slot(0)
+    return GeneratedPage(
+        skeleton,
+        lambda: (
+            render(
+                "list_page.html",
+                root="../../",
+                rows=list_rows(page.events, places, dataset),
+                caption=f"{title}, in date order",
+                pager=pages,
+                current=page.number,
+            ),
+        ),
+    )
 
 
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
-    """The event at `position` and those nearest to it in date order (all of them when there are few): what an event page lists without JavaScript."""
+    """The event at `position` and those nearest to it in date order (all of them when there are
+    few): what an event page lists without JavaScript."""
     start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
     return list(dataset.events[start : start + 2 * NEIGHBOURS + 1])
+
+
+def render_event_detail(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> str:
+    """What the detail panel shows for an event: the event page's own facts, citations and
+    disputes, rendered by the same templates. Links are relative to the site root; the panel
+    rebases them on the page that shows it."""
+    return render(
+        "detail.html",
+        facts_html=Markup(render_event_facts(event, place)),
+        citations_html=render_citations(event.citations, dataset, ""),
+        disputes_html=Markup(render_disputes(event, dataset, "")) if event.disputes else "",
+    )
 
 
 def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
@@ -190,7 +388,18 @@ def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
         place_note=_place_note(place) if place else "",
         status_note=STATUS_NOTES[event.status],
         summary_html=render_summary(event.summary),
+        corrections=[_correction(c) for c in event.corrections],
     )
+
+
+def _correction(correction: Correction) -> dict:
+    day = parse_partial_date(correction.date)
+    return {
+        "iso": day.start.isoformat(),
+        "label": day.label,
+        "change": correction.change,
+        "reason": correction.reason,
+    }
 
 
 def _place_note(place: ResolvedPlace) -> str:
@@ -214,23 +423,13 @@ def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
 def list_rows(
     events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset
 ) -> list[dict]:
-    return [_list_row(event, places.get(event.id), dataset) for event in events]
+    """The rows of a list without JavaScript: each event's record, with its sources' publishers."""
+    return [_list_row(event_record(event, places.get(event.id)), dataset) for event in events]
 
 
-def _list_row(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> dict:
-    return {
-        "id": event.id,
-        "url": event_url(event.id),
-        "title": event.title,
-        "date": event.date.label,
-        "datetime": event.date.start.isoformat(),
-        "editor_date": event.date_source == "editor",
-        "disputed": bool(event.disputes),
-        "status": event.status,
-        "place": place.name if place else event.place,
-        "place_area": is_area(place),
-        "sources": ", ".join(dataset.source(s).publisher for s in event.cited_source_ids),
-    }
+def _list_row(record: EventRecord, dataset: Dataset) -> dict:
+    publishers = ", ".join(dataset.source(s).publisher for s in record.source_ids)
+    return {**asdict(record), "publishers": publishers}
 
 
 def render_view(
@@ -241,19 +440,25 @@ def render_view(
     root: str,
     show: Iterable[str] = SHOWABLE,
 ) -> str:
-    """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
+    """A view of some events, for a fenced eventatlas block, listed for readers without
+    JavaScript: all of them, or the first LIST_PAGE and the list pages that hold every event."""
     config = view_config(dataset, places, events, tuple(show))
-    caption = f"{_plural(len(events), 'event')}, in date order"
+    paged = len(events) > LIST_PAGE
+    caption = (
+        f"Events 1–{LIST_PAGE} of {len(events)}, in date order"
+        if paged
+        else f"{plural(len(events), 'event')}, in date order"
+    )
     return _view_html(
         view_id,
         config,
-        events,
+        events[:LIST_PAGE],
         places,
         dataset,
         root,
-        (_timeline_alt(events), _map_alt(events, places)),
+        (timeline_alt(events), map_alt(events, places, place_names(dataset.events, places))),
         caption,
-        partial=False,
+        pager=list_pages(dataset) if paged else [],
     )
 
 
@@ -266,59 +471,91 @@ def _view_html(
     root: str,
     alts: tuple[str, str],
     caption: str,
-    partial: bool,
+    all_link: dict | None = None,
+    pager: list[ListPage] | None = None,
 ) -> str:
-    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the list that needs no script."""
+    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the
+    list that needs no script."""
     return render(
         "view.html",
         view_id=view_id,
         root=root,
         config_json=json_for_html(config),
+        scripts=view_scripts(config),
         show=config["show"],
         rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
-        partial=partial,
+        timeline_legend=TIMELINE_LEGEND,
+        map_legend=MAP_LEGEND,
+        all_link=all_link,
+        pager=pager or [],
+        current=None,
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
+def render_sources_page(dataset: Dataset) -> GeneratedPage:
+    intro = (
+        f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, "
+        "with the sentence that supports it."
+    )
+    skeleton = front_matter("Sources", searched=False) + "# Sources\n\n" + intro + html_slot(0)
+    inputs = PageInputs(dataset, {})
+    return GeneratedPage(skeleton, lambda: (_sources_html(dataset),), inputs.of_everything)
 
 
-def _timeline_alt(events: list[Event]) -> str:
-    if not events:
-        return "Timeline: no events."
-    span = f"from {events[0].date.label} to {max(events, key=lambda e: e.date.end).date.label}"
-    return f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. The table below lists every event."
-
-
-def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
-    names = sorted({places[e.id].name for e in events if e.id in places})
-    return f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}. The table below lists every event with its place."
-
-
-def render_sources_page(dataset: Dataset) -> str:
+def _sources_html(dataset: Dataset) -> str:
     root = "../"
-    items = []
-    for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id)):
-        citing = [e for e in dataset.events if source.id in e.cited_source_ids]
-        items.append(
-            {
-                "source": source,
-                "published_label": published_label(source),
-                "events": [
-                    {"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing
-                ],
-            }
-        )
-    intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
-    return (
-        front_matter("Sources")
-        + "# Sources\n\n"
-        + intro
-        + "\n\n"
-        + render("sources.html", sources=items, root=root)
-        + "\n"
-    )
+    citing: dict[str, list[Event]] = {s.id: [] for s in dataset.sources}
+    for event in dataset.events:
+        for source_id in event.cited_source_ids:
+            citing[source_id].append(event)
+    items = [
+        {
+            "source": source,
+            "published_label": published_label(source),
+            "events": [
+                {"url": event_url(e.id), "title": e.title, "date": e.date.label}
+                for e in citing[source.id]
+            ],
+        }
+        for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id))
+    ]
+    return render("sources.html", sources=items, root=root, site_language=dataset.language)
+
+
+SEARCH_PAGE = "find.md"
+_SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
+<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event,
+and the <a href="../sources/">sources page</a> every source with the events that cite it.</p>
+</noscript>
+<link rel="stylesheet" href="../pagefind/pagefind-ui.css">
+<style>
+#ea-search .pagefind-ui {
+  --pagefind-ui-primary: var(--md-typeset-a-color);
+  --pagefind-ui-text: var(--md-typeset-color);
+  --pagefind-ui-background: var(--md-default-bg-color);
+  --pagefind-ui-border: var(--md-default-fg-color--lighter);
+  --pagefind-ui-tag: var(--md-default-fg-color--lightest);
+  --pagefind-ui-font: inherit;
+}
+</style>
+<script src="../pagefind/pagefind-ui.js"></script>
+<script>
+(function () {
+  var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var input = document.querySelector("#ea-search input");
+  if (input) input.setAttribute("aria-label", "Search events and pages");
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+})();
+</script>"""
+
+
+def render_search_page() -> GeneratedPage:
+    """The search page: Pagefind's UI over every page, served from the site, loading its index in
+    small chunks."""
+    intro = "Search every event by title, actor, place or summary, and every page of this site."
+    skeleton = front_matter("Search", searched=False) + "# Search\n\n" + intro + html_slot(0)
+    return GeneratedPage(skeleton, lambda: (_SEARCH_HTML,))

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from ..data.dates import DateSyntaxError, EventDate, parse_partial_date
 from ..data.schema import Event
 from ..data.yamlfile import parse_yaml_text
-from ..errors import BuildError, DataError, shown
+from ..errors import BuildError, DataError, Location
 
 LANGUAGE = "eventatlas"
 SHOWABLE = ("timeline", "map", "list")
@@ -39,6 +39,7 @@ SELECTORS = {
 }
 PERIOD_KEYS = ("from", "to")
 KEYS = (*SELECTORS, *PERIOD_KEYS, "show")
+BLOCK = "eventatlas block"  # the subject of a block's problems
 
 
 @dataclass(frozen=True)
@@ -112,28 +113,23 @@ def _is_closing(line: str, markup: str) -> bool:
 
 
 def lines_before(markdown: str, source: str) -> int:
-    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands on."""
+    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands
+    on."""
     return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
 
 
-def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
-    """Read a block's YAML, check every name against the data, raise BuildError saying what is wrong."""
-    try:
-        return _parse_view_spec(body, events, where)
-    except BuildError as error:
-        raise BuildError(shown(str(error))) from None
-
-
-def _parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
+def parse_view_spec(body: str, events: list[Event], where: Location) -> ViewSpec:
+    """Read a block's YAML, check every name against the data, raise BuildError saying what is
+    wrong."""
     data = _read_block(body, where)
     if not isinstance(data, dict):
-        raise BuildError(
-            f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join(KEYS)})"
-        )
+        raise BuildError.at(where, BLOCK, f"must be 'key: value' lines (keys: {', '.join(KEYS)})")
     unknown_keys = sorted(set(data) - set(KEYS))
     if unknown_keys:
-        raise BuildError(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join(KEYS)}"
+        raise BuildError.at(
+            where,
+            BLOCK,
+            f"unknown key(s) {', '.join(map(repr, unknown_keys))}; expected {', '.join(KEYS)}",
         )
     filters = {key: _names(data[key], key, where) for key in SELECTORS if key in data}
     for key, names in filters.items():
@@ -144,36 +140,36 @@ def _parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     return ViewSpec(filters, show, period)
 
 
-def _read_block(body: str, where: str):
+def _read_block(body: str, where: Location):
     """The block's YAML, read as events.yaml is: no anchors, tags or deep nesting; dates as text."""
-    page, _, line = where.rpartition(":")
     try:
-        return parse_yaml_text(body, page).data or {}
+        return parse_yaml_text(body, where.file).data or {}
     except DataError as error:
         problem = error.problems[0]
-        at = f"{page}:{int(line) + problem.line}" if line.isdigit() and problem.line else where
-        raise BuildError(f"{at}: the eventatlas block: {problem.message}") from None
+        at = Location(where.file, where.line + problem.line) if problem.line else where
+        raise BuildError.at(at, BLOCK, problem.message) from None
 
 
-def _period_bound(value, key: str, where: str) -> EventDate:
+def _period_bound(value, key: str, where: Location) -> EventDate:
     try:
         return parse_partial_date(str(value))
     except DateSyntaxError as error:
-        raise BuildError(f"{where}: '{key}' in the eventatlas block: {error}") from None
+        raise BuildError.at(where, BLOCK, f"'{key}': {error}") from None
 
 
-def _names(value, key: str, where: str) -> tuple[str, ...]:
+def _names(value, key: str, where: Location) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(v, str) and v.strip() for v in values):
-        raise BuildError(
-            f"{where}: '{key}' in the eventatlas block must be text or a list of text, not empty"
-        )
+        raise BuildError.at(where, BLOCK, f"'{key}' must be text or a list of text, not empty")
     return tuple(values)
 
 
-def _check_known(key: str, names, known: set[str], where: str) -> None:
+def _check_known(key: str, names, known: set[str], where: Location) -> None:
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise BuildError(
-            f"{where}: '{key}' names {', '.join(map(repr, unknown))}, which the data does not have; known: {', '.join(sorted(known)[:20])}"
+        raise BuildError.at(
+            where,
+            BLOCK,
+            f"'{key}' names {', '.join(map(repr, unknown))}, which the data does not have; "
+            f"known: {', '.join(sorted(known)[:20])}",
         )

@@ -26,7 +26,12 @@
   function figureOptions(view) {
     const templates = window.EventAtlasTemplates || {};
     const width = view.el.clientWidth;
-    return { scheme: scheme(), template: templates[scheme()], narrow: width < 600, width: width };
+    return {
+      colours: F.palette(view.el),
+      template: templates[scheme()],
+      narrow: width < 600,
+      width: width,
+    };
   }
 
   /* ---- state changes ---- */
@@ -46,7 +51,7 @@
     if (next === location.pathname + location.search + location.hash) return;
     try {
       history[how === "push" ? "pushState" : "replaceState"](history.state, "", next);
-    } catch (error) {
+    } catch {
       // an address the browser will not take back: the view still works, unshared
     }
   }
@@ -119,64 +124,114 @@
     }
   }
 
+  /* Only once plotly.js and the geography of this view's map have both run: plotly.js drawing
+     a map before its geography is in would fetch it from a CDN. */
   function drawFigures(view, visible) {
-    if (!window.Plotly) {
+    if (!window.Plotly || !view.figuresLoaded) {
       return;
     }
-    [
+    const figures = [
       ["timeline", F.timeline],
       ["map", F.map],
-    ].forEach(function (pair) {
-      const target = view.el.querySelector(".ea-" + pair[0]);
-      if (!target) {
-        return;
-      }
-      drawFigure(view, target, pair[0], pair[1]);
-      describeFigure(view, target, pair[0], visible);
+    ]
+      .map(function (pair) {
+        return { kind: pair[0], build: pair[1], target: view.el.querySelector(".ea-" + pair[0]) };
+      })
+      .filter(function (figure) {
+        return figure.target;
+      });
+    /* Every size and colour is read before either figure is drawn: a read after Plotly has
+       changed the page makes the browser lay the whole page out again. */
+    const options = figureOptions(view);
+    figures.forEach(function (figure) {
+      figure.width = figure.target.clientWidth;
+    });
+    figures.forEach(function (figure) {
+      drawFigure(view, figure, options);
+      describeFigure(view, figure.target, figure.kind, visible);
     });
   }
 
   /* One drawing at a time per figure: Plotly drawing a map again before the last one is done
      leaves two maps on top of each other. A request made meanwhile draws the latest state after. */
-  function drawFigure(view, target, kind, build) {
+  function drawFigure(view, figure, options) {
+    const target = figure.target;
     if (target.eaDrawing) {
       target.eaDrawAgain = true;
       return;
     }
     target.eaDrawing = true;
-    const options = Object.assign(figureOptions(view), {
-      mapWidth: target.clientWidth,
-      cluster: view.cluster,
-    });
-    const figure = build(view.model, view.visible, view.state, options);
-    figure.layout.width =
-      target.clientWidth; /* the panel opening or closing changes it; Plotly would keep the old one */
+    const built = figure.build(
+      view.model,
+      view.visible,
+      view.state,
+      Object.assign({}, options, { mapWidth: figure.width, cluster: view.cluster }),
+    );
+    built.layout.width =
+      figure.width; /* the panel opening or closing changes it; Plotly would keep the old one */
     view.drawing = true;
-    window.Plotly.react(target, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+    window.Plotly.react(target, built.data, built.layout, PLOT_CONFIG).then(function () {
       view.drawing = false;
       target.eaDrawing = false;
       if (!target.hasAttribute("data-drawn")) {
-        listenToFigure(view, target, kind);
+        listenToFigure(view, target, figure.kind);
         target.setAttribute("data-drawn", "true");
       }
       if (target.eaDrawAgain) {
         target.eaDrawAgain = false;
-        drawFigure(view, target, kind, build);
+        drawFigure(
+          view,
+          Object.assign({}, figure, { width: target.clientWidth }),
+          figureOptions(view),
+        );
       }
     });
   }
 
+  /* The same alt texts as the pages' (atlas.timeline_alt and map_alt), for what is shown now. */
   function describeFigure(view, target, kind, visible) {
-    const places = new Set(
-      visible.map(function (i) {
-        return view.model.events[i].place;
-      }),
-    ).size;
-    const what =
-      kind === "timeline"
-        ? "Timeline of " + U.plural(visible.length, "event") + ", one row per theme"
-        : "Map of " + U.plural(visible.length, "event") + " at " + U.plural(places, "place");
-    target.setAttribute("aria-label", what + ". The table below lists the same events.");
+    const model = view.model;
+    target.setAttribute(
+      "aria-label",
+      kind === "timeline" ? timelineAlt(model, visible) : mapAlt(model, visible),
+    );
+  }
+
+  function timelineAlt(model, visible) {
+    if (!visible.length) {
+      return U.words("timelineAltEmpty", {});
+    }
+    const last = visible.reduce(function (latest, i) {
+      return model.events[i].end > model.events[latest].end ? i : latest;
+    }, visible[0]);
+    return U.words("timelineAlt", {
+      events: U.plural(visible.length, "event"),
+      first: model.events[visible[0]].date,
+      last: model.events[last].date,
+    });
+  }
+
+  function mapAlt(model, visible) {
+    const most = model.data.map.altNames;
+    const names = Array.from(
+      new Set(
+        visible
+          .map(function (i) {
+            return model.data.places[model.events[i].place];
+          })
+          .filter(function (place) {
+            return place.lat !== undefined;
+          })
+          .map(function (place) {
+            return place.name;
+          }),
+      ),
+    ).sort();
+    return U.words("mapAlt", {
+      events: U.plural(visible.length, "event"),
+      places: U.plural(names.length, "place"),
+      names: names.slice(0, most).join(", ") + (names.length > most ? " …" : ""),
+    });
   }
 
   function listenToFigure(view, target, kind) {
@@ -331,6 +386,9 @@
   let plotlyStyles = [];
 
   function keepPlotlyStyles() {
+    if (plotlyStyles.length) {
+      return;
+    }
     plotlyStyles = Array.from(document.querySelectorAll("head style[id^='plotly.js']")).map(
       function (style) {
         return {
@@ -353,6 +411,75 @@
     });
   }
 
+  /* ---- loading: the data for any view, plotly.js and the geography only for a figure ---- */
+
+  /* The shape of window.EventAtlasData this script reads; atlas.ATLAS_VERSION in Python. */
+  const DATA_VERSION = 3;
+  /* url → promise; view.html's inline starter fills it while the page is still being read. */
+  const loading = (window.EventAtlasLoading = window.EventAtlasLoading || {});
+
+  /* Scripts, not fetch(): a script is cached by the browser and also loads from file://. Each runs
+     as soon as it arrives: none needs another while it runs. */
+  function loadScript(url) {
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve, reject) {
+        const script = U.el("script", { src: url });
+        script.onload = resolve;
+        script.onerror = function () {
+          delete loading[url];
+          reject(new Error("eventatlas: could not load " + url));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[url];
+  }
+
+  function scriptsFor(elements, kind) {
+    const urls = new Set();
+    elements.forEach(function (element) {
+      element.querySelectorAll('link[data-ea-script="' + kind + '"]').forEach(function (link) {
+        urls.add(link.href);
+      });
+    });
+    return Promise.all(Array.from(urls).map(loadScript));
+  }
+
+  /* Data from another version of the site (a cached copy, a half-deployed site): said in the
+     console and on the page, and the views are left as the list that needs no script. */
+  function dataProblem() {
+    const data = window.EventAtlasData;
+    if (!data) {
+      return "the atlas data did not load";
+    }
+    if (data.version !== DATA_VERSION) {
+      return (
+        "the atlas data is version " + data.version + " but this page reads version " + DATA_VERSION
+      );
+    }
+    return null;
+  }
+
+  function showProblem(elements, problem) {
+    console.error("eventatlas: " + problem);
+    elements.forEach(function (element) {
+      const toolbar = element.querySelector(".ea-toolbar");
+      toolbar.textContent = "";
+      toolbar.appendChild(
+        U.el(
+          "p",
+          { class: "ea-notice", role: "alert" },
+          "The timeline and map could not be shown (" +
+            problem +
+            "). Reload the page; the list below still holds every event.",
+        ),
+      );
+      toolbar.hidden = false;
+    });
+  }
+
+  let generation = 0;
+
   function setUpAll() {
     nameThemeDialogs();
     restorePlotlyStyles();
@@ -372,15 +499,46 @@
         window.Plotly.purge(plot);
       });
     });
-    if (!window.EventAtlasData) {
-      views = [];
+    views = [];
+    generation += 1;
+    if (!elements.length) {
       return;
     }
-    views = elements.map(setUp);
-    views.forEach(function (view) {
-      setAddress("replace", address(view));
-      render(view);
-    });
+    const current = generation;
+    const data = scriptsFor(elements, "data");
+    const figures = scriptsFor(elements, "figures");
+    figures.catch(function () {}); /* reported below, once the data is in */
+    data
+      .then(function () {
+        if (current !== generation) {
+          return null;
+        }
+        const problem = dataProblem();
+        if (problem) {
+          showProblem(elements, problem);
+          return null;
+        }
+        views = elements.map(setUp);
+        views.forEach(function (view) {
+          setAddress("replace", address(view));
+          render(view);
+        });
+        return figures;
+      })
+      .then(function (loaded) {
+        if (loaded && current === generation) {
+          keepPlotlyStyles();
+          views.forEach(function (view) {
+            view.figuresLoaded = true;
+          });
+          redrawAll();
+        }
+      })
+      .catch(function (error) {
+        if (current === generation) {
+          showProblem(elements, error.message.replace(/^eventatlas: /, ""));
+        }
+      });
   }
 
   function restoreFromAddress() {
@@ -420,7 +578,6 @@
 
   function start() {
     shownScheme = scheme();
-    keepPlotlyStyles();
     new MutationObserver(schemeChanged).observe(document.body, {
       attributes: true,
       attributeFilter: ["data-md-color-scheme"],
@@ -435,7 +592,9 @@
     }
   }
 
-  if (document.readyState === "loading") {
+  /* mkdocs puts this script last in the body: when a view is already in the page, the views are
+     set up now, not after the theme's own start-up work on DOMContentLoaded. */
+  if (document.readyState === "loading" && !document.querySelector(".ea-view")) {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();

@@ -23,7 +23,9 @@ from mkdocs.structure.files import File, Files
 from .errors import EventAtlasError
 from .pipeline import Prepared, prepare, save_cache
 from .site.pages import relative_root, render_view
+from .site.citations import atlas_citation
 from .site.site_files import SCRIPTS, STYLES, site_files
+from .site.version import DEFAULT_LICENSE, data_version, site_info
 from .site.views import find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
 
@@ -36,6 +38,7 @@ class EventAtlasConfig(Config):
     events = config_options.Type(str, default="events.yaml")
     places = config_options.Type(str, default="places.yaml")
     atomic_site = config_options.Type(bool, default=True)
+    data_license = config_options.Type(str, default=DEFAULT_LICENSE)
 
 
 class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
@@ -55,11 +58,21 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.events_path, self.places_path = base / self.config.events, base / self.config.places
         self.prepared = self._prepare()
         _ensure_build_date(self.prepared)
+        self._pin_data_version(config)
         config.extra_css = [*STYLES, *config.extra_css]
         config.extra_javascript = [*SCRIPTS, *config.extra_javascript]
         if self.command == "build" and self.config.atomic_site:
             self._build_into_temporary_folder(config)
         return config
+
+    def _pin_data_version(self, config) -> None:
+        """The atlas as a citable whole, and its data version in every page's footer."""
+        self.site = site_info(
+            config.site_name, config.site_url, config.site_description, self.config.data_license
+        )
+        self.version = data_version(self.prepared.dataset, self.prepared.places)
+        line = f"Data version {self.version.hash} of {self.version.date.isoformat()}"
+        config.copyright = f"{config.copyright} · {line}" if config.copyright else line
 
     def _prepare(self) -> Prepared:
         try:
@@ -87,7 +100,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         for path, site_file in sorted(
-            site_files(self.prepared.dataset, self.prepared.places).items()
+            site_files(self.prepared.dataset, self.prepared.places, self.site).items()
         ):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
@@ -128,6 +141,10 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             dataset,
             relative_root(page.file.src_uri),
             spec.show,
+            cite=(
+                atlas_citation(self.site, self.version, self.site.absolute(page.url)),
+                self.version,
+            ),
         )
 
     def on_serve(self, server, *, config, builder):

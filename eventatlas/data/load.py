@@ -290,6 +290,8 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                     "field 'date_note': is missing; when date_source is 'editor', say where the date comes from",
                 )
             )
+        if event.citation_needed:
+            problems.append(_citation_needed(located, index, subject))
     for index, source in sources:
         if source.id not in cited:
             problems.append(
@@ -302,6 +304,16 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                 )
             )
     return problems
+
+
+def _citation_needed(located: LocatedData, index: int, subject: str) -> Problem:
+    return Problem(
+        located.file,
+        located.line_of(("events", index, "citation_needed")),
+        subject,
+        "field 'citation_needed': imported without an original source; cite one under citations: and remove this flag",
+        "warning",
+    )
 
 
 def _unknown_citations(

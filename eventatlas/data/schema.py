@@ -216,6 +216,14 @@ class Event(_Model):
         default_factory=list,
         description="Details on which the sources disagree, with every version.",
     )
+    added: PartialDateText | None = Field(
+        None,
+        description="The day the event entered the atlas (YYYY-MM-DD); dates it in the change feeds.",
+    )
+    citation_needed: bool = Field(
+        False,
+        description="True for an imported event whose citation is the imported file, until an editor cites an original source.",
+    )
 
     @property
     def lane(self) -> str:

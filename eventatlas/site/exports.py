@@ -112,7 +112,12 @@ def export_texts(
         "events.geojson": _json(time_geojson(records, version)),
         "events.fg.json": _json(json_fg(records, version)),
         "timeline.json": _json(timelinejs(dataset, places, site, version)),
-        "sources.csl.json": _json([source_csl(s) for s in dataset.sources]),
+        "sources.csl.json": _json(
+            [
+                {**source_csl(s), "custom": {"eventatlas_data_version": version.hash}}
+                for s in dataset.sources
+            ]
+        ),
         "sources.bib": _bibtex_file(dataset, version),
         "citation.csl.json": _json(atlas_citation(site, version)["csl"]),
         "citation.bib": atlas_citation(site, version)["bibtex"],

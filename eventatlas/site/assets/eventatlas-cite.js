@@ -76,7 +76,10 @@
       if (save) download(block, save, current[save]);
     });
     var details = block.querySelector("details");
-    if (details) details.addEventListener("toggle", function () { texts(block); });
+    if (details)
+      details.addEventListener("toggle", function () {
+        texts(block);
+      });
     texts(block);
   }
 

@@ -32,6 +32,8 @@ FIELD_ORDER = [
     "status",
     "summary",
     "citations",
+    "added",
+    "citation_needed",
 ]
 
 

@@ -275,6 +275,11 @@ def _timeline_slide(event: Event, place: ResolvedPlace | None, dataset: Dataset)
     }
     if event.date.is_range or event.date.precision != "day":
         slide["end_date"] = _timeline_date(event.date.end, event.date.precision)
+    # Not read by TimelineJS; kept so that `import` brings the event back whole.
+    slide["edtf"] = event.date.text
+    slide["location"] = {"name": event.place}
+    if place:
+        slide["location"].update(lat=place.lat, lon=place.lon)
     return slide
 
 

@@ -28,8 +28,8 @@ OWN_SCRIPTS = [
     "eventatlas-state.js",
     "eventatlas-figures.js",
     "eventatlas-ui.js",
-    "eventatlas.js",
     "eventatlas-cite.js",
+    "eventatlas.js",
 ]  # in load order
 SCRIPTS = [
     f"{ASSET_DIR}/{name}"

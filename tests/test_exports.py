@@ -260,3 +260,19 @@ def test_exports_are_byte_identical_across_builds(repo, monkeypatch):
     again = prepare(repo / "events.yaml", repo / "places.yaml", write_cache=False)
     assert export_texts(again.dataset, again.places, site, version) == first
     assert first["data/events.ics"].count("URL:https://example.org/atlas/events/") > 0
+
+
+def test_corrections_enter_the_feeds_whatever_their_fields_are_called():
+    from types import SimpleNamespace
+
+    from eventatlas.site.exports import _corrections
+
+    correction = SimpleNamespace(model_dump=lambda mode: {"date": "2025-08-01", "note": "Fixed."})
+    event = SimpleNamespace(id="x", title="T", corrections=[correction])
+    (item,) = _corrections(event)
+    assert (item["key"], str(item["date"]), item["text"]) == (
+        "x/correction-1",
+        "2025-08-01",
+        "Fixed.",
+    )
+    assert _corrections(SimpleNamespace(id="y", title="U")) == []

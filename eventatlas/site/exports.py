@@ -462,15 +462,16 @@ def _vevent(event, place, dataset, site: SiteInfo, stamp: datetime, anniversary:
     vevent.add("summary", ("Anniversary: " if anniversary else "") + event.title)
     vevent.add("dtstart", event.date.start)
     vevent.add("dtend", event.date.end_exclusive)
-    if anniversary:
+    vevent.add("url", site.absolute(event_url(event.id)))
+    if anniversary:  # a reminder: the page holds the rest, and the calendar stays light
         vevent.add("rrule", {"freq": "yearly"})
+        return vevent
     sources = "; ".join(_source_label(dataset, s) for s in event.cited_source_ids)
     vevent.add(
         "description",
         f"{event.date.label} ({precision_note(event)}; EDTF {event.date.text}).\n"
         f"{plain_summary(event.summary)}\nSources: {sources}",
     )
-    vevent.add("url", site.absolute(event_url(event.id)))
     vevent.add("location", place.name if place else event.place)
     if place:
         vevent.add("geo", (place.lat, place.lon))

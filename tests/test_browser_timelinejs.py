@@ -25,7 +25,8 @@ PAGE = """<!doctype html>
 <script>
 window.timelineLoaded = false;
 window.timeline = new TL.Timeline("timeline", "data/timeline.json", {
-  script_path: new URL("tl/js/", window.location.href).href, font: "georgia-helvetica", language: "en", hash_bookmark: false
+  script_path: new URL("tl/js/", window.location.href).href,
+  font: "georgia-helvetica", language: "en", hash_bookmark: false
 });
 window.timeline.on("loaded", function () { window.timelineLoaded = true; });
 </script></body></html>

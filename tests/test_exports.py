@@ -58,14 +58,20 @@ def version(data) -> str:
 def _ogr_columns(path: Path) -> tuple[dict, dict]:
     meta, _fids, _geometry, fields = ogr_read(path)
     names = list(meta["fields"])
-    return dict(zip(names, meta["dtypes"])), dict(zip(names, fields))
+    return dict(zip(names, meta["dtypes"], strict=True)), dict(zip(names, fields, strict=True))
 
 
 def test_gdal_reads_the_geojson_with_start_and_end_days(data, events):
     types, columns = _ogr_columns(data / "events.geojson")
     assert types["start"] == types["end"] == "datetime64[D]"
     assert len(columns["id"]) == len(events)
-    by_id = dict(zip(columns["id"], zip(columns["start"], columns["end"], columns["date"])))
+    by_id = dict(
+        zip(
+            columns["id"],
+            zip(columns["start"], columns["end"], columns["date"], strict=True),
+            strict=False,
+        )
+    )
     monthly = next(e for e in events if e["date"] == "2025-07-11/2025-07-12")
     start, end, exact = by_id[monthly["id"]]
     assert (str(start), str(end), exact) == ("2025-07-11", "2025-07-12", "2025-07-11/2025-07-12")
@@ -77,7 +83,11 @@ def test_gdal_reads_the_json_fg_time_members(data, events):
     types, columns = _ogr_columns(data / "events.fg.json")
     assert types["time"] == types["time_start"] == types["time_end"] == "datetime64[D]"
     rows = dict(
-        zip(columns["id"], zip(columns["time"], columns["time_start"], columns["time_end"]))
+        zip(
+            columns["id"],
+            zip(columns["time"], columns["time_start"], columns["time_end"], strict=True),
+            strict=False,
+        )
     )
     assert len(rows) == len(events)
     for event in events:
@@ -240,7 +250,7 @@ def test_timelinejs_json_has_one_slide_per_event(data, events):
 def test_formula_looking_csv_cells_are_guarded():
     record = {"id": "x", "title": "=HYPERLINK(1)", "summary": "+1", "place": "-1", "actors": "@a"}
     rows = list(csv.reader(io.StringIO(to_csv([record], CSV_COLUMNS))))
-    cells = dict(zip(rows[0], rows[1]))
+    cells = dict(zip(rows[0], rows[1], strict=True))
     assert [cells[k] for k in ("title", "summary", "place", "actors")] == [
         "'=HYPERLINK(1)",
         "'+1",

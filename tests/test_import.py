@@ -1,4 +1,4 @@
-"""`build_timeline.py import`: TimelineJS sheets and JSON, and plain CSV, appended with layout kept."""
+"""`build_timeline.py import`: TimelineJS sheets and JSON, and plain CSV, layout kept."""
 
 from __future__ import annotations
 
@@ -173,7 +173,8 @@ def test_imported_text_with_yaml_and_html_stays_text(project, tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
         "Year,Month,Day,Headline,Text,Group,Place\n"
-        '2025,7,12,"key: value # not a comment","<script>alert(1)</script>{a: b}",diplomacy,Wonsan\n',
+        '2025,7,12,"key: value # not a comment",'
+        '"<script>alert(1)</script>{a: b}",diplomacy,Wonsan\n',
         encoding="utf-8",
     )
     assert _import(project, sheet).exit_code == 0

@@ -254,7 +254,8 @@ def _unused_columns(records, label: str) -> list[Problem]:
                     label,
                     0,
                     "",
-                    f"note: column '{column}' is not imported ({count} row(s) use it; eventatlas has no field for it)",
+                    f"note: column '{column}' is not imported ({count} row(s) use it;"
+                    " eventatlas has no field for it)",
                 )
             )
     return notes
@@ -273,7 +274,8 @@ def _plain_rows(records, header: list[str], label: str):
                 label,
                 1,
                 "",
-                "note: column 'sources' names sources without quotes; the events cite the imported file until an editor adds each source with its sentence",
+                "note: column 'sources' names sources without quotes; the events cite the"
+                " imported file until an editor adds each source with its sentence",
             )
         )
     rows = []
@@ -314,7 +316,7 @@ def _plain(markup: str) -> str:
 def complete_rows(
     rows: list[ImportRow], options: ImportOptions, source_id: str, taken: set[str]
 ) -> None:
-    """Fill in what the file leaves out (place, citation, day added, a unique id), or say it is missing."""
+    """Fill in what the file leaves out (place, citation, day added, unique id), or say so."""
     for row in rows:
         fields = row.fields
         if not fields.get("place"):
@@ -358,8 +360,8 @@ def import_file(
         raise DataError(
             [Problem(str(events_path), 1, "", "the file has no 'events:' list to add to")]
         )
-    source_ids = {s.get("id") for s in document.get("sources") or [] if isinstance(s, dict)}
-    event_ids = {e.get("id") for e in document["events"] if isinstance(e, dict)}
+    source_ids = {str(s.get("id")) for s in document.get("sources") or [] if isinstance(s, dict)}
+    event_ids = {str(e.get("id")) for e in document["events"] if isinstance(e, dict)}
     source_id = _unique("import-" + slugify(file.stem), source_ids)
     complete_rows(rows, options, source_id, set(event_ids))
     rejected = [_row_problem(label, r, m) for r in rows for m in r.problems]

@@ -64,7 +64,7 @@ def bibtex_escape(text: str) -> str:
 
 
 def bibtex_entry(kind: str, key: str, fields: dict[str, str | None]) -> str:
-    """One BibTeX entry; empty fields are left out; a title keeps its case and an author stays one name."""
+    """One BibTeX entry without its empty fields; a title keeps its case, an author is one name."""
     lines = [f"@{kind}{{{key},"]
     for name, value in fields.items():
         if value:

@@ -1,4 +1,4 @@
-"""Open data: the validated atlas in the formats other tools read, every file pinned to the data version.
+"""Open data: the atlas in the formats other tools read, every file pinned to the data version.
 
 Each export is proven in the tests by a reader someone else wrote (GDAL, citeproc-py,
 bibtexparser, frictionless, feedparser, icalendar, TimelineJS itself). Dates travel as the
@@ -79,14 +79,14 @@ _CSV_TYPES = {
 }
 # What each exported column means, for datapackage.json and the Data page; schema fields add theirs.
 COMPUTED_FIELDS = {
-    "date_edtf": "The date as EDTF (ISO 8601-2): '~' approximate, '/' a range; as precise as known.",
+    "date_edtf": "The date as EDTF (ISO 8601-2): '~' approximate, '/' a range.",
     "date_start": "The earliest day the date allows (ISO 8601).",
     "date_end": "The latest day the date allows (ISO 8601), inclusive.",
     "date_precision": "How precise the date is: day, month or year.",
     "date_approximate": "True when the date is approximate ('~').",
     "place_precision": "What the point stands for: site, city, region or country.",
     "sources": "The ids of the sources the event cites, separated by '; '.",
-    "added": "The day the event entered the atlas (its 'added' field, else its newest source's date).",
+    "added": "The day the event entered the atlas ('added', else its newest source's date).",
     "url": "The event's page, relative to the site's address.",
     "data_version": "The content hash of the data this file was built from.",
 }
@@ -166,7 +166,7 @@ def _json(value) -> str:
 
 
 def csv_columns(records: list[dict]) -> list[str]:
-    """The fixed columns, then any other one-value field an event sets (new schema fields travel)."""
+    """The fixed columns, then any other one-value field an event sets (new fields travel)."""
     extra = {
         key
         for record in records
@@ -191,7 +191,7 @@ def to_csv(records: list[dict], columns: list[str]) -> str:
 
 
 def csv_safe(value):
-    # A cell starting with = + - @ is run as a formula by spreadsheets; a leading apostrophe stops that.
+    # Spreadsheets run a cell starting with = + - @ as a formula; a leading apostrophe stops that.
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
 
 
@@ -199,7 +199,7 @@ def csv_safe(value):
 
 
 def time_geojson(records: list[dict], version: DataVersion) -> dict:
-    """GeoJSON with `start`/`end` days on each feature, for QGIS's Temporal Controller and the like."""
+    """GeoJSON with `start`/`end` days on each feature, for QGIS's Temporal Controller and co."""
     features = [
         {
             "type": "Feature",
@@ -218,7 +218,7 @@ def time_geojson(records: list[dict], version: DataVersion) -> dict:
 
 
 def json_fg(records: list[dict], version: DataVersion) -> dict:
-    """OGC Features and Geometries JSON: the same features with a `time` member (date or interval)."""
+    """OGC JSON-FG: the same features with a `time` member (a date or an interval)."""
     features = []
     for r in records:
         if "lat" not in r:
@@ -251,7 +251,7 @@ def json_fg(records: list[dict], version: DataVersion) -> dict:
 def timelinejs(
     dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
 ) -> dict:
-    """TimelineJS3's JSON: one slide per event, grouped by lane, citations in the text and credit."""
+    """TimelineJS3's JSON: one slide per event, grouped by lane, with its sources in the text."""
     intro = escape(site.description) + f"<p>Data version {version.hash}.</p>"
     return {
         "title": {"text": {"headline": escape(site.title), "text": intro}},
@@ -277,9 +277,10 @@ def _timeline_slide(event: Event, place: ResolvedPlace | None, dataset: Dataset)
         slide["end_date"] = _timeline_date(event.date.end, event.date.precision)
     # Not read by TimelineJS; kept so that `import` brings the event back whole.
     slide["edtf"] = event.date.text
-    slide["location"] = {"name": event.place}
+    location: dict = {"name": event.place}
     if place:
-        slide["location"].update(lat=place.lat, lon=place.lon)
+        location.update(lat=place.lat, lon=place.lon)
+    slide["location"] = location
     return slide
 
 
@@ -298,7 +299,7 @@ def _source_label(dataset: Dataset, source_id: str) -> str:
     return f"{source.publisher}, “{source.title}”{published}"
 
 
-# Bibliography --------------------------------------------------------------------------------------
+# Bibliography -------------------------------------------------------------------------------
 
 
 def _bibtex_file(dataset: Dataset, version: DataVersion) -> str:
@@ -306,7 +307,7 @@ def _bibtex_file(dataset: Dataset, version: DataVersion) -> str:
     return header + "\n".join(source_bibtex(s) for s in dataset.sources)
 
 
-# Feeds ---------------------------------------------------------------------------------------------
+# Feeds --------------------------------------------------------------------------------------
 
 
 def changes(dataset: Dataset) -> list[dict]:
@@ -436,7 +437,7 @@ def icalendar_text(
     version: DataVersion,
     anniversaries: bool,
 ) -> str:
-    """One all-day VEVENT per event; the anniversary calendar repeats each day-precise event yearly."""
+    """One all-day VEVENT per event; the anniversary calendar repeats day-precise events yearly."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//eventatlas//" + site.title + "//EN")
     calendar.add("version", "2.0")
@@ -626,7 +627,7 @@ _AUDIENCES = {
 def render_data_page(
     site: SiteInfo, version: DataVersion, dataset: Dataset, places: dict[str, ResolvedPlace]
 ) -> str:
-    """The generated Data page: every export with its format, the fields, the licence, how to cite."""
+    """The Data page: every export with its format, the fields, the licence, how to cite."""
     from .pages import front_matter, render
 
     records = [event_record(e, places.get(e.id), dataset, version) for e in dataset.events]

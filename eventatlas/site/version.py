@@ -22,7 +22,7 @@ DEFAULT_LICENSE = "CC-BY-4.0"
 
 @dataclass(frozen=True)
 class SiteInfo:
-    """The atlas as a citable whole: its title, published address (may be empty) and data licence."""
+    """The atlas as a citable whole: its title, address (may be empty) and data licence."""
 
     title: str = "eventatlas"
     url: str = ""  # absolute, ending in '/', or empty when the site's address is not configured
@@ -73,15 +73,12 @@ def event_json(event: Event) -> dict:
 
 
 def entered_atlas(event: Event, dataset: Dataset) -> date:
-    """When the event entered the atlas: its `added` day; else the first day its newest source existed.
+    """When the event entered the atlas: its `added` day, else the day its newest source appeared.
 
     The fallback uses only the data, so every build and every clone dates a change the same way.
     """
     if event.added:
         return parse_partial_date(event.added).start
-    published = [
-        parse_partial_date(dataset.source(s).published).start
-        for s in event.cited_source_ids
-        if dataset.source(s).published
-    ]
+    days = [dataset.source(s).published for s in event.cited_source_ids]
+    published = [parse_partial_date(day).start for day in days if day]
     return max(published) if published else event.date.end

@@ -68,6 +68,11 @@ def test_timelinejs_shows_every_event_of_our_export(timelinejs_site, built_site,
     headlines = page.locator(".tl-slide .tl-headline").all_text_contents()
     for slide in exported["events"]:
         assert any(unescape(slide["text"]["headline"]) in h for h in headlines), slide["unique_id"]
+    page.keyboard.press("ArrowRight")  # to the first event: its quote, credited to its source
+    first = exported["events"][0]
+    credit = page.locator(f"[id='{first['unique_id']}'] .tl-credit")
+    credit.wait_for()
+    assert credit.inner_text() == unescape(first["media"]["credit"])
     markers = page.locator(".tl-timemarker").count()
     assert markers == len(ids)
     assert refused == [] and watched_page.outside_requests() == []

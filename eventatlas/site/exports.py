@@ -273,6 +273,11 @@ def _timeline_slide(event: Event, place: ResolvedPlace | None, dataset: Dataset)
             f"<p>Sources: {escape(credit)}</p>",
         },
     }
+    first = event.citations[0]
+    slide["media"] = {  # TimelineJS shows a blockquote "media" as text, crediting its source
+        "url": f"<blockquote>{escape(first.quote)}</blockquote>",
+        "credit": escape(_source_label(dataset, first.source)),
+    }
     if event.date.is_range or event.date.precision != "day":
         slide["end_date"] = _timeline_date(event.date.end, event.date.precision)
     # Not read by TimelineJS; kept so that `import` brings the event back whole.
@@ -320,11 +325,15 @@ def changes(dataset: Dataset) -> list[dict]:
                 "event": event,
                 "date": entered_atlas(event, dataset),
                 "title": f"Added: {event.title}",
-                "text": plain_summary(event.summary),
+                "text": f"{_when(event)} {plain_summary(event.summary)}",
             }
         )
         items += _corrections(event)
     return sorted(items, key=lambda item: (item["date"], item["key"]), reverse=True)
+
+
+def _when(event: Event) -> str:
+    return f"When: {event.date.label} (EDTF {event.date.text}); where: {event.place}."
 
 
 def _corrections(event: Event) -> list[dict]:

@@ -22,8 +22,8 @@ from mkdocs.structure.files import File, Files
 
 from .errors import EventAtlasError
 from .pipeline import Prepared, prepare, save_cache
-from .site.pages import relative_root, render_view
 from .site.citations import atlas_citation
+from .site.pages import relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, site_files
 from .site.version import DEFAULT_LICENSE, data_version, site_info
 from .site.views import find_view_blocks, lines_before, parse_view_spec

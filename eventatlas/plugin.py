@@ -100,7 +100,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         for path, site_file in sorted(
-            site_files(self.prepared.dataset, self.prepared.places, self.site).items()
+            site_files(self.prepared.dataset, self.prepared.places, self.site, self.version).items()
         ):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(

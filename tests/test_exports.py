@@ -109,6 +109,7 @@ def test_every_exported_date_is_edtf(data, events):
     assert {"2024~", "2025-07~", "2025-07-11/2025-07-12"} <= {r["date_edtf"] for r in exported}
 
 
+@pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")
 def test_citeproc_renders_a_bibliography_of_every_source(data, repo):
     sources = yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))["sources"]
     items = json.loads((data / "sources.csl.json").read_text(encoding="utf-8"))

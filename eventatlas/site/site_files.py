@@ -51,11 +51,14 @@ def event_page_path(event_id: str) -> str:
 
 
 def site_files(
-    dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo | None = None
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    site: SiteInfo | None = None,
+    version: DataVersion | None = None,
 ) -> dict[str, SiteFile]:
     """All generated pages, data files and assets, keyed by their path in docs/ terms."""
     site = site or SiteInfo()
-    version = data_version(dataset, places)
+    version = version or data_version(dataset, places)
     whole = overview(dataset, places, site, version)
     files = {
         event_page_path(e.id): SiteFile(

@@ -7,6 +7,7 @@ recorded and refused, so the test also shows the export asks for nothing outside
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from html import unescape
 from pathlib import Path
@@ -36,6 +37,10 @@ window.timeline.on("loaded", function () { window.timelineLoaded = true; });
 @pytest.fixture(scope="module")
 def timelinejs_site(built_site, tmp_path_factory):
     if not (TIMELINEJS / "js/timeline.js").exists():
+        if os.environ.get("EVENTATLAS_REQUIRE_TOOLS"):
+            pytest.fail(
+                "TimelineJS is required (EVENTATLAS_REQUIRE_TOOLS is set); run `make tools`"
+            )
         pytest.skip("TimelineJS is not installed: run `make tools` (needs npm)")
     folder = tmp_path_factory.mktemp("timelinejs")
     shutil.copytree(TIMELINEJS, folder / "tl")

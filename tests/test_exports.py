@@ -137,10 +137,11 @@ def test_bibtexparser_reads_every_source_and_the_dataset_citation(data, repo, ve
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=60).filter(lambda t: t.strip()))
 def test_bibtex_escaping_keeps_any_title_one_field(title):
-    text = bibtex_entry("misc", "key", {"title": title, "note": title})
+    url = "https://example.org/" + title
+    text = bibtex_entry("misc", "key", {"title": title, "note": title, "url": url})
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks and len(library.entries) == 1
-    assert set(library.entries[0].fields_dict) == {"title", "note"}
+    assert set(library.entries[0].fields_dict) == {"title", "note", "url"}
 
 
 def test_frictionless_validates_the_data_package(data):

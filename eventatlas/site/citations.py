@@ -68,10 +68,15 @@ def bibtex_entry(kind: str, key: str, fields: dict[str, str | None]) -> str:
     lines = [f"@{kind}{{{key},"]
     for name, value in fields.items():
         if value:
-            escaped = bibtex_escape(value) if name != "url" else value
+            escaped = bibtex_escape(value) if name != "url" else _url_for_bibtex(value)
             wrapped = f"{{{escaped}}}" if name in ("title", "author") else escaped
             lines.append(f"  {name} = {{{wrapped}}},")
     return "\n".join(lines) + "\n}\n"
+
+
+def _url_for_bibtex(url: str) -> str:
+    # An address stays verbatim for \\url, except what would end or escape the BibTeX value.
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 def source_bibtex(source: Source) -> str:

@@ -75,7 +75,7 @@ def bibtex_entry(kind: str, key: str, fields: dict[str, str | None]) -> str:
 
 
 def _url_for_bibtex(url: str) -> str:
-    # An address stays verbatim (LaTeX's url command), except what would end or escape the BibTeX value.
+    # An address stays verbatim for LaTeX's url command, but cannot end or escape the value.
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 

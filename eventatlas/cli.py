@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+import logging
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import DataError, EventAtlasError
+from .errors import DataError, EventAtlasError, LocatedError
 from .geocode import USER_AGENT_HELP, nominatim_geocoder
 from .pipeline import prepare
 
@@ -50,7 +49,8 @@ def _check_one(events: Path, places: Path | None) -> bool:
         click.echo(str(warning), err=True)
     dataset = prepared.dataset
     click.echo(
-        f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, {len({p.name for p in prepared.places.values()})} places"
+        f"{dataset.label}: OK: {len(dataset.events)} events, {len(dataset.sources)} sources, "
+        f"{len({p.name for p in prepared.places.values()})} places"
     )
     return True
 
@@ -66,7 +66,10 @@ def _check_one(events: Path, places: Path | None) -> bool:
 @click.option(
     "--online",
     is_flag=True,
-    help="Ask Nominatim (OpenStreetMap) for places nothing offline resolves; at most one request a second.",
+    help=(
+        "Ask Nominatim (OpenStreetMap) for places nothing offline resolves; "
+        "at most one request a second."
+    ),
 )
 @click.option(
     "--user-agent",
@@ -76,13 +79,12 @@ def _check_one(events: Path, places: Path | None) -> bool:
 )
 def geocode(events: Path, places: Path | None, online: bool, user_agent: str | None) -> None:
     """Resolve every place and save what is newly found to the places file (atomically)."""
-    if online and not (user_agent or "").strip():
-        click.echo(f"error: --online needs --user-agent: {USER_AGENT_HELP}", err=True)
-        sys.exit(1)
-    online_geocoder = nominatim_geocoder(user_agent) if online else None
-    prepared = _run(
-        lambda: prepare(events, places or events.parent / "places.yaml", online=online_geocoder)
-    )
+    agent = (user_agent or "").strip()
+    if online and not agent:
+        raise click.BadParameter(f"--online needs it: {USER_AGENT_HELP}", param_hint="--user-agent")
+    online_geocoder = nominatim_geocoder(agent) if online else None
+    places_path = places or events.parent / "places.yaml"
+    prepared = _run(lambda: prepare(events, places_path, online=online_geocoder, write_cache=True))
     for name in prepared.newly_cached:
         place = next(p for p in prepared.places.values() if p.name == name)
         click.echo(
@@ -91,15 +93,18 @@ def geocode(events: Path, places: Path | None, online: bool, user_agent: str | N
     click.echo(f"{len(prepared.newly_cached)} new place(s) saved; every event is placed")
 
 
-@main.command()
-@click.option(
+CONFIG_FILE = click.option(
     "-f",
     "--config-file",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
     default="mkdocs.yml",
     show_default=True,
     help="The MkDocs configuration.",
 )
+
+
+@main.command()
+@CONFIG_FILE
 @click.option(
     "-d",
     "--site-dir",
@@ -111,22 +116,25 @@ def geocode(events: Path, places: Path | None, online: bool, user_agent: str | N
     "--strict/--no-strict", default=True, show_default=True, help="Treat MkDocs warnings as errors."
 )
 def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
-    """Build the site with MkDocs; the previous site stays in place until the new one is complete."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file)]
-    command += ["--strict"] if strict else []
-    command += ["--site-dir", str(site_dir)] if site_dir else []
-    sys.exit(subprocess.call(command, env=_mkdocs_env()))
+    """Build the site with MkDocs.
+
+    The previous site stays in place until the new one is complete.
+    """
+    from mkdocs.commands.build import build as build_site
+    from mkdocs.config import load_config
+
+    _show_mkdocs_log()
+    site = {"site_dir": str(site_dir)} if site_dir else {}
+    config = load_config(config_file=str(config_file), strict=strict, **site)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build_site(config)
+    finally:
+        config.plugins.on_shutdown()
 
 
 @main.command()
-@click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(path_type=Path),
-    default="mkdocs.yml",
-    show_default=True,
-    help="The MkDocs configuration.",
-)
+@CONFIG_FILE
 @click.option(
     "-a",
     "--dev-addr",
@@ -136,26 +144,26 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
 )
 def serve(config_file: Path, dev_addr: str) -> None:
     """Preview the site; saving events.yaml or places.yaml rebuilds it."""
-    sys.exit(
-        subprocess.call(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "serve",
-                "--config-file",
-                str(config_file),
-                "--dev-addr",
-                dev_addr,
-            ],
-            env=_mkdocs_env(),
-        )
-    )
+    from mkdocs.commands.serve import serve as serve_site
+
+    _show_mkdocs_log()
+    serve_site(config_file=str(config_file), dev_addr=dev_addr)
 
 
-def _mkdocs_env() -> dict:
-    # mkdocs-material prints a long notice about MkDocs 2 on every run; editors need not read it
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def _show_mkdocs_log() -> None:
+    """Print MkDocs' log as the `mkdocs` command does (it is set up there, not in the library)."""
+    from mkdocs.__main__ import ColorFormatter
+
+    logger = logging.getLogger("mkdocs")
+    handler = next((h for h in logger.handlers if h.get_name() == "eventatlas"), None)
+    if not isinstance(handler, logging.StreamHandler):
+        handler = logging.StreamHandler()
+        handler.set_name("eventatlas")
+        handler.setFormatter(ColorFormatter())
+        logger.addHandler(handler)
+    handler.setStream(sys.stderr)  # the current one: a test runner may have replaced it
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 @main.command("new")
@@ -210,7 +218,8 @@ def _mkdocs_env() -> dict:
     help=PLACES_HELP + " [default: places.yaml beside EVENTS]",
 )
 def new(events: Path, places: Path | None, tags, **fields) -> None:
-    """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is invalid."""
+    """Append a new event to EVENTS, keeping its comments and layout; nothing is written if it is
+    invalid."""
     from .data.append import append_event, fields_from_options
 
     if not tags:
@@ -254,7 +263,7 @@ def new(events: Path, places: Path | None, tags, **fields) -> None:
     "--keep-going", is_flag=True, help="Import the valid rows and report the others (exit 0)."
 )
 def import_command(file: Path, events: Path, places: Path | None, **options) -> None:
-    """Append the events of FILE: a TimelineJS sheet as CSV, TimelineJS JSON, or a CSV with our fields.
+    """Append the events of FILE: a TimelineJS sheet (CSV) or JSON, or a CSV with our fields.
 
     Every row that cannot become a valid event is reported as FILE:ROW with what is missing;
     nothing is written unless every row is valid, or --keep-going is given. Imported events cite
@@ -303,7 +312,8 @@ def import_command(file: Path, events: Path, places: Path | None, **options) -> 
     help="The project folder.",
 )
 def schema(only_check: bool, root: Path) -> None:
-    """Regenerate the JSON Schemas for editors and the README's field reference from the schema declaration."""
+    """Regenerate the JSON Schemas for editors and the README's field reference from the schema
+    declaration."""
     from .data.reference import (
         PLACES_SCHEMA_PATH,
         SCHEMA_PATH,
@@ -334,19 +344,18 @@ def schema(only_check: bool, root: Path) -> None:
         click.echo(f"wrote {path}")
 
 
-def _report(error: DataError) -> None:
+def _report(error: EventAtlasError) -> None:
+    if not (isinstance(error, LocatedError) and error.problems):
+        click.echo(f"error: {error}", err=True)
+        return
     for problem in error.problems:
         click.echo(str(problem), err=True)
-    errors = sum(1 for p in error.problems if p.severity == "error")
-    click.echo(f"{errors} problem(s) found", err=True)
+    click.echo(f"{len(error.errors)} problem(s) found", err=True)
 
 
 def _run(action):
     try:
         return action()
-    except DataError as error:
-        _report(error)
-        sys.exit(1)
     except EventAtlasError as error:
-        click.echo(f"error: {error}", err=True)
+        _report(error)
         sys.exit(1)

@@ -16,16 +16,20 @@ from pathlib import Path
 
 from unidecode import unidecode
 
-from .data.schema import Event, Place
+from .data.schema import Event, Place, PlacePrecision
 from .errors import GeocodingError, Problem
 from .progress import progress
 from .writefile import write_yaml_atomically
 
-USER_AGENT_HELP = "Nominatim's usage policy asks for a user agent that identifies you, e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
+USER_AGENT_HELP = (
+    "Nominatim's usage policy asks for a user agent that identifies you, "
+    "e.g. 'my-newsroom-timeline/1.0 (editor@example.org)'"
+)
 PLACES_HEADER = (
     "# yaml-language-server: $schema=schema/places.schema.json\n"
     "# The geocoding cache and overrides: place name -> coordinates.\n"
-    "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands for.\n"
+    "# Edit freely: an entry here wins over the gazetteer. 'precision' says what the point stands "
+    "for.\n"
     "# Entries added by `build_timeline.py geocode` say where they came from in 'origin'.\n"
 )
 
@@ -40,6 +44,7 @@ class ResolvedPlace:
     precision: str
     country: str | None
     origin: str
+    key: str = ""  # the place's identity: its places.yaml key, gazetteer id or given coordinates
 
 
 def fold(name: str) -> str:
@@ -110,7 +115,13 @@ def geocode_events(
     for event, line in progress(list(events), "placing events", online is not None):
         if event.lat is not None and event.lon is not None:
             result.places[event.id] = ResolvedPlace(
-                event.place, event.lat, event.lon, "site", None, "coordinates given in the event"
+                event.place,
+                event.lat,
+                event.lon,
+                "site",
+                None,
+                "coordinates given in the event",
+                f"coordinates {event.lat}, {event.lon}",
             )
             continue
         place = _resolve_name(event.place, cache, result.new_cache_entries, gazetteer, online)
@@ -118,7 +129,13 @@ def geocode_events(
             result.problems.append(_unresolved(event, line, label, cache, gazetteer))
         else:
             result.places[event.id] = ResolvedPlace(
-                event.place, place.lat, place.lon, place.precision, place.country, place.origin
+                event.place,
+                place.lat,
+                place.lon,
+                place.precision,
+                place.country,
+                place.origin,
+                _cache_key(event.place, cache) or place.origin,
             )
     return result
 
@@ -136,8 +153,16 @@ def _resolve_name(name, cache, found, gazetteer, online) -> Place | None:
 
 
 def _cache_by_folded_name(name: str, cache: dict[str, Place]) -> Place | None:
+    key = _cache_key(name, cache)
+    return cache[key] if key is not None else None
+
+
+def _cache_key(name: str, cache: dict[str, Place]) -> str | None:
+    """The places.yaml key a name resolves to: itself, or one that folds the same ('Wŏnsan')."""
+    if name in cache:
+        return name
     wanted = fold(name)
-    return next((place for key, place in sorted(cache.items()) if fold(key) == wanted), None)
+    return next((key for key in sorted(cache) if fold(key) == wanted), None)
 
 
 def _ask_online(online: OnlineGeocoder, name: str) -> Place | None:
@@ -150,7 +175,10 @@ def _ask_online(online: OnlineGeocoder, name: str) -> Place | None:
 def _unresolved(event: Event, line: int, label: str, cache, gazetteer) -> Problem:
     near = gazetteer().near_names(event.place, extra=cache.keys())
     hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
-    message = f"field 'place': '{event.place}' cannot be placed{hint}; expected a name in places.yaml or the gazetteer, or lat and lon"
+    message = (
+        f"field 'place': '{event.place}' cannot be placed{hint}; "
+        "expected a name in places.yaml or the gazetteer, or lat and lon"
+    )
     return Problem(label, line, f"event '{event.id}'", message)
 
 
@@ -184,7 +212,7 @@ def _geocode_with(geocode: Callable, name: str) -> Place | None:
     return _place_from_location(location)
 
 
-_PRECISION_BY_OSM_TYPE = {
+_PRECISION_BY_OSM_TYPE: dict[str, PlacePrecision] = {
     "country": "country",
     "state": "region",
     "region": "region",
@@ -197,7 +225,8 @@ _PRECISION_BY_OSM_TYPE = {
 def _place_from_location(location) -> Place:
     raw = location.raw or {}
     address = raw.get("address", {})
-    precision = _PRECISION_BY_OSM_TYPE.get(raw.get("addresstype") or raw.get("type"), "city")
+    osm_type = raw.get("addresstype") or raw.get("type") or ""
+    precision = _PRECISION_BY_OSM_TYPE.get(osm_type, "city")
     country = (address.get("country_code") or "").upper() or None
     origin = (
         f"Nominatim (OpenStreetMap, ODbL) {raw.get('osm_type', '')} {raw.get('osm_id', '')}".strip()

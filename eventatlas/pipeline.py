@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .data.load import Dataset, load_events, load_places
+from .data.load import Dataset, load_places, read_events
+from .data.schema import Place
 from .errors import DataError, Problem
 from .geocode import GeocodeResult, OnlineGeocoder, ResolvedPlace, geocode_events, write_places
 
@@ -25,20 +26,29 @@ def prepare(
     events_path: Path,
     places_path: Path,
     online: OnlineGeocoder | None = None,
-    write_cache: bool = True,
+    write_cache: bool = False,
 ) -> Prepared:
-    """Load, validate and geocode; raise DataError with every problem; update the cache atomically."""
+    """Load, validate and geocode; raise DataError with every problem of every stage.
+
+    Every event that validated is geocoded even when others did not, so one run reports all.
+    Only `build_timeline.py geocode` passes write_cache: a build or a check reads its inputs.
+    """
     problems: list[Problem] = []
-    dataset = _collect(problems, load_events, events_path)
-    cache = _collect(problems, load_places, places_path) or {}
-    if dataset is None or problems:
+    dataset, invalid = _collect(problems, read_events, events_path) or (None, [])
+    problems += invalid
+    cache = _collect(problems, load_places, places_path)
+    # Without its cache, geocoding would report every place the cache knows as unplaceable.
+    result = _geocode(dataset, cache, online) if dataset and cache is not None else None
+    problems += result.problems if result else []
+    if dataset is None or result is None or problems:
         raise DataError(problems + list(dataset.warnings if dataset else ()))
-    result = _geocode(dataset, cache, online)
-    if result.problems:
-        raise DataError(result.problems + list(dataset.warnings))
-    updated = {**cache, **result.new_cache_entries} if result.new_cache_entries else None
+    new = result.new_cache_entries
     prepared = Prepared(
-        dataset, result.places, tuple(sorted(result.new_cache_entries)), dataset.warnings, updated
+        dataset,
+        result.places,
+        tuple(sorted(new)),
+        dataset.warnings,
+        {**(cache or {}), **new} if new else None,
     )
     if write_cache:
         save_cache(prepared, places_path)
@@ -59,6 +69,6 @@ def _collect(problems: list[Problem], loader, path: Path):
         return None
 
 
-def _geocode(dataset: Dataset, cache, online) -> GeocodeResult:
+def _geocode(dataset: Dataset, cache: dict[str, Place], online) -> GeocodeResult:
     pairs = [(event, dataset.place_lines.get(event.id, 0)) for event in dataset.events]
     return geocode_events(pairs, cache, dataset.label, online=online)

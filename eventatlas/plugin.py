@@ -1,8 +1,12 @@
 """The MkDocs edge: runs the pipeline inside `mkdocs build` and `mkdocs serve`.
 
 Generated pages and assets are added as virtual files, so nothing generated is ever written
-into docs/. A build writes into a temporary folder beside site_dir and swaps it into place
-only when complete; a failed build leaves the previous site as it was.
+into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot paragraphs, filled
+with pre-rendered HTML after Markdown (views in hand-written pages) or as the page is written
+(generated pages, so that 100,000 of them are never all held in memory). A build writes into a
+temporary folder beside site_dir and swaps it into place only when complete; a failed build
+leaves the previous site as it was. A build only reads its inputs: places the gazetteer finds
+are used, and `build_timeline.py geocode` saves them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import wraps
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -20,16 +26,37 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .errors import EventAtlasError
-from .pipeline import Prepared, prepare, save_cache
+from .errors import BuildError, EventAtlasError, LocatedError, Location
+from .pipeline import Prepared, prepare
+from .search import index_site
 from .site.citations import atlas_citation
-from .site.pages import relative_root, render_view
+from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, site_files
 from .site.version import DEFAULT_LICENSE, data_version, site_info
-from .site.views import find_view_blocks, lines_before, parse_view_spec
+from .site.views import BLOCK, find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
 
 log = logging.getLogger("mkdocs.plugins.eventatlas")
+EPOCH = "SOURCE_DATE_EPOCH"
+
+
+def _reported(hook: Callable) -> Callable:
+    """Turn the project's errors into MkDocs' PluginError: the one place that does."""
+
+    @wraps(hook)
+    def run(*args, **kwargs):
+        try:
+            return hook(*args, **kwargs)
+        except EventAtlasError as error:
+            raise PluginError(_message(error)) from None
+
+    return run
+
+
+def _message(error: EventAtlasError) -> str:
+    if isinstance(error, LocatedError) and error.problems:
+        return f"eventatlas found {len(error.errors)} problem(s):\n{error}"
+    return str(error)
 
 
 class EventAtlasConfig(Config):
@@ -49,15 +76,24 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.prepared: Prepared | None = None
         self.final_site_dir: str | None = None
         self.building_dir: str | None = None
+        self.epoch_set = False
+        self.generated_pages: dict[str, GeneratedPage] = {}
+        self.view_parts: dict[str, list[str]] = {}
+
+    @property
+    def data(self) -> Prepared:
+        assert self.prepared is not None, "MkDocs runs on_config, which prepares, before the rest"
+        return self.prepared
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    @_reported
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
         self.events_path, self.places_path = base / self.config.events, base / self.config.places
         self.prepared = self._prepare()
-        _ensure_build_date(self.prepared)
+        self._date_this_build(self.prepared)
         self._pin_data_version(config)
         config.extra_css = [*STYLES, *config.extra_css]
         config.extra_javascript = [*SCRIPTS, *config.extra_javascript]
@@ -70,22 +106,35 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.site = site_info(
             config.site_name, config.site_url, config.site_description, self.config.data_license
         )
-        self.version = data_version(self.prepared.dataset, self.prepared.places)
+        self.version = data_version(self.data.dataset, self.data.places)
         line = f"Data version {self.version.hash} of {self.version.date.isoformat()}"
         config.copyright = f"{config.copyright} · {line}" if config.copyright else line
 
     def _prepare(self) -> Prepared:
-        try:
-            prepared = prepare(self.events_path, self.places_path, write_cache=False)
-        except EventAtlasError as error:
-            raise PluginError(f"eventatlas found problems:\n{error}") from None
+        prepared = prepare(self.events_path, self.places_path)
         for warning in prepared.warnings:
             log.info(str(warning))
-        for name in prepared.newly_cached:
+        if prepared.newly_cached:
+            names = ", ".join(map(repr, prepared.newly_cached))
             log.info(
-                f"eventatlas: placed '{name}' with the offline gazetteer; it will be saved to {self.places_path.name}"
+                f"eventatlas: placed {names} with the offline gazetteer for this build; "
+                f"`python build_timeline.py geocode` saves them to {self.places_path.name}"
             )
         return prepared
+
+    def _date_this_build(self, prepared: Prepared) -> None:
+        """Honour SOURCE_DATE_EPOCH; without it, date this build by its data (the latest event
+        day), so the same input gives the same bytes. MkDocs reads the date from the environment,
+        so it is set for this build only and removed when the build ends."""
+        if os.environ.get(EPOCH) and not self.epoch_set:
+            return
+        os.environ[EPOCH] = str(data_epoch(prepared))
+        self.epoch_set = True
+
+    def _forget_build_date(self) -> None:
+        if self.epoch_set:
+            os.environ.pop(EPOCH, None)
+            self.epoch_set = False
 
     def _build_into_temporary_folder(self, config) -> None:
         self.final_site_dir = config.site_dir
@@ -98,46 +147,57 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         os.chmod(self.building_dir, 0o755)  # mkdtemp makes it private; a published site is not
         config.site_dir = self.building_dir
 
+    @_reported
     def on_files(self, files: Files, *, config) -> Files:
-        for path, site_file in sorted(
-            site_files(self.prepared.dataset, self.prepared.places, self.site, self.version).items()
-        ):
+        self.generated_pages = {}
+        files_of_site = site_files(self.data.dataset, self.data.places, self.site, self.version)
+        for path, site_file in sorted(files_of_site.items()):
             if files.get_file_from_path(path) is not None:
-                raise PluginError(
-                    f"eventatlas: docs/{path} would hide a generated page or asset; rename or remove it"
+                where = Location(f"{Path(config.docs_dir).name}/{path}", 0)
+                raise BuildError.at(
+                    where, "", "would hide a generated page or asset; rename or remove it"
                 )
             if site_file.copy_from is not None:
                 files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
             else:
-                files.append(File.generated(config, path, content=site_file.content))
+                files.append(File.generated(config, path, content=site_file.content or ""))
+            if site_file.page is not None:
+                self.generated_pages[path] = site_file.page
         return files
 
+    @_reported
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         first_line = lines_before(markdown, page.file.content_string)
-        for match, line in reversed(find_view_blocks(markdown)):
-            where = f"{Path(config.docs_dir).name}/{page.file.src_uri}:{first_line + line}"
-            markdown = (
-                markdown[: match.start()]
-                + self._view_html(match, where, line, page)
-                + markdown[match.end() :]
-            )
+        blocks = find_view_blocks(markdown)
+        parts = self.view_parts[page.file.src_uri] = [""] * len(blocks)
+        for index, (match, line) in reversed(list(enumerate(blocks))):
+            where = Location(f"{Path(config.docs_dir).name}/{page.file.src_uri}", first_line + line)
+            parts[index] = self._view_html(match, where, line, page)
+            markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
 
-    def _view_html(self, match, where: str, line: int, page) -> str:
-        dataset = self.prepared.dataset
-        try:
-            spec = parse_view_spec(match.group("body"), list(dataset.events), where)
-        except EventAtlasError as error:
-            raise PluginError(str(error)) from None
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        parts = self.view_parts.pop(page.file.src_uri, None)
+        return fill_html_slots(html, parts) if parts else html
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        generated = self.generated_pages.get(page.file.src_uri)
+        return fill_html_slots(output, generated.render_parts()) if generated else output
+
+    def _view_html(self, match, where: Location, line: int, page) -> str:
+        dataset = self.data.dataset
+        spec = parse_view_spec(match.group("body"), list(dataset.events), where)
         selected = spec.select(list(dataset.events))
         if not selected:
-            raise PluginError(
-                f"{where}: the eventatlas block selects no event; widen its ids, tags, actors, places, status or period"
+            raise BuildError.at(
+                where,
+                BLOCK,
+                "selects no event; widen its ids, tags, actors, places, status or period",
             )
         return render_view(
             f"ea-view-{line}",
             selected,
-            self.prepared.places,
+            self.data.places,
             dataset,
             relative_root(page.file.src_uri),
             spec.show,
@@ -152,24 +212,26 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         server.watch(str(self.places_path))
         return server
 
+    @_reported
     def on_post_build(self, *, config) -> None:
-        # The cache is saved after the site, so a killed build never leaves a cache the site lacks.
+        self._forget_build_date()
+        self._index_for_search(config)
         if self.final_site_dir:
             swap_directory(Path(config.site_dir), Path(self.final_site_dir))
             config.site_dir, self.final_site_dir = self.final_site_dir, None
-        save_cache(self.prepared, self.places_path)
+
+    def _index_for_search(self, config) -> None:
+        index_site(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._forget_build_date()
         if self.final_site_dir and self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
 
 
-def _ensure_build_date(prepared: Prepared) -> None:
-    """Honour SOURCE_DATE_EPOCH; without it, date the build by its data so the same input gives the same bytes."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return
+def data_epoch(prepared: Prepared) -> int:
+    """Midnight UTC of the latest day any event covers (1970 for an empty file)."""
     days = [e.date.end for e in prepared.dataset.events]
     latest = max(days) if days else datetime(1970, 1, 1).date()
-    moment = datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    return int(datetime(latest.year, latest.month, latest.day, tzinfo=timezone.utc).timestamp())

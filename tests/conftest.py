@@ -12,12 +12,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tools import synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 CHROMIUM = os.environ.get("EVENTATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Timings are never test assertions: hypothesis' per-example deadline (200 ms) is one, and it
+# failed a property test once on a loaded machine (537 ms), so it is off for every property test.
+settings.register_profile("eventatlas", deadline=None)
+settings.load_profile("eventatlas")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -90,7 +95,8 @@ def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("EVENTATLAS_REQUIRE_BROWSER"):
             pytest.fail(
-                f"chromium is required (EVENTATLAS_REQUIRE_BROWSER is set) but {CHROMIUM} is missing"
+                f"chromium is required (EVENTATLAS_REQUIRE_BROWSER is set) but {CHROMIUM} is "
+                "missing"
             )
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

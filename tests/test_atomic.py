@@ -1,4 +1,4 @@
-"""A build killed at any moment leaves the old site and cache or the new ones, never a broken mix."""
+"""A run killed at any moment leaves the old site and cache or the new ones, never a broken mix."""
 
 from __future__ import annotations
 
@@ -44,19 +44,27 @@ def _with_new_event(project: Path) -> None:
     events.write_text(events.read_text(encoding="utf-8") + NEW_EVENT, encoding="utf-8")
 
 
-def test_killed_builds_leave_old_or_new_never_a_mix(tmp_path):
+def _killed_after(delay: float, command: list[str], cwd: Path) -> None:
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def test_killed_builds_leave_old_or_new_site_and_never_touch_places(tmp_path):
     old = copy_project(tmp_path / "old")
     assert run_mkdocs(old).returncode == 0
+    cache = (old / "places.yaml").read_bytes()
     new = copy_project(tmp_path / "new")
-    _with_new_event(new)
+    _with_new_event(new)  # Vladivostok: a place the build finds in the gazetteer, not places.yaml
     started = time.perf_counter()
     assert run_mkdocs(new).returncode == 0
     duration = time.perf_counter() - started
-    states = {
-        "site": {digest(old / "site"), digest(new / "site")},
-        "cache": {(old / "places.yaml").read_bytes(), (new / "places.yaml").read_bytes()},
-    }
-    assert len(states["site"]) == 2 and len(states["cache"]) == 2
+    sites = {digest(old / "site"), digest(new / "site")}
+    assert len(sites) == 2
+    assert (new / "places.yaml").read_bytes() == cache  # a build only reads its inputs
 
     seen = []
     for point in range(KILL_POINTS):
@@ -64,31 +72,35 @@ def test_killed_builds_leave_old_or_new_never_a_mix(tmp_path):
         shutil.copytree(old, work)
         _with_new_event(work)
         delay = duration * (0.15 + 0.95 * point / KILL_POINTS)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "build", "--strict"],
-            cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        site, cache = digest(work / "site"), (work / "places.yaml").read_bytes()
-        assert site in states["site"], (
-            f"killed after {delay:.2f}s: the site is neither the old nor the new one"
-        )
-        assert cache in states["cache"], (
-            f"killed after {delay:.2f}s: places.yaml is neither the old nor the new one"
-        )
-        seen.append(
-            (
-                "new" if site == digest(new / "site") else "old",
-                "new" if cache == (new / "places.yaml").read_bytes() else "old",
-            )
-        )
-        # a site newer than its cache is fine (the next build saves the cache); a cache newer than the site is not
-        assert seen[-1] != ("old", "new")
+        _killed_after(delay, [sys.executable, "-m", "mkdocs", "build", "--strict"], work)
+        site = digest(work / "site")
+        assert site in sites, f"killed after {delay:.2f}s: the site is neither old nor new"
+        assert (work / "places.yaml").read_bytes() == cache
+        seen.append("new" if site == digest(new / "site") else "old")
         assert run_mkdocs(work).returncode == 0  # the next build recovers and tidies up
         assert digest(work / "site") == digest(new / "site")
+        assert (work / "places.yaml").read_bytes() == cache
         assert not list(work.glob(".site.*"))
-    print("kill points (site, cache):", seen)
+    print("kill points (site):", seen)
+
+
+def test_killed_geocode_leaves_old_or_new_places(tmp_path, repo):
+    project = copy_project(tmp_path / "p")
+    _with_new_event(project)
+    old = (project / "places.yaml").read_bytes()
+    done = shutil.copytree(project, tmp_path / "done")
+    command = [sys.executable, str(repo / "build_timeline.py"), "geocode", "events.yaml"]
+    started = time.perf_counter()
+    assert subprocess.run(command, cwd=done, capture_output=True).returncode == 0
+    duration = time.perf_counter() - started
+    new = (done / "places.yaml").read_bytes()
+    assert new != old and b"Vladivostok" in new
+    seen = []
+    for point in range(KILL_POINTS):
+        work = shutil.copytree(project, tmp_path / f"kill{point}")
+        delay = duration * (0.15 + 0.95 * point / KILL_POINTS)
+        _killed_after(delay, command, work)
+        cache = (work / "places.yaml").read_bytes()
+        assert cache in (old, new), f"killed after {delay:.2f}s: places.yaml is neither"
+        seen.append("new" if cache == new else "old")
+    print("kill points (places.yaml):", seen)

@@ -1,5 +1,8 @@
-"""Accessible on any device: no JavaScript, keyboard only, axe-core, 375 px and 1280 px, dark palette,
-instant navigation and file://. Screenshots go to EVENTATLAS_SCREENSHOTS (default tests/screenshots/)."""
+"""Accessible on any device: no JavaScript, keyboard only, axe-core, 375 px and 1280 px,
+dark palette, instant navigation and file://.
+
+Screenshots go to EVENTATLAS_SCREENSHOTS (default tests/screenshots/).
+"""
 
 from __future__ import annotations
 
@@ -150,7 +153,10 @@ def test_the_palette_toggle_switches_the_figures_to_the_dark_template(browser, s
     page = context.new_page()
     page.goto(site_url)
     drawn(page)
-    colours = "() => ['.ea-timeline', '.ea-map'].map(s => document.querySelector(s)._fullLayout.font.color)"
+    colours = (
+        "() => ['.ea-timeline', '.ea-map']"
+        ".map(s => document.querySelector(s)._fullLayout.font.color)"
+    )
     light = page.evaluate(colours)
     marker = "() => document.querySelector('.ea-timeline').data[0].marker.color"
     light_marker = page.evaluate(marker)
@@ -160,7 +166,7 @@ def test_the_palette_toggle_switches_the_figures_to_the_dark_template(browser, s
         f"() => document.querySelector('.ea-timeline').data[0].marker.color !== '{light_marker}'"
     )
     dark = page.evaluate(colours)
-    assert dark != light and all(c != l for c, l in zip(dark, light))
+    assert dark != light and all(d != b for d, b in zip(dark, light, strict=True))
     assert (
         page.evaluate("() => document.querySelector('.ea-map')._fullLayout.geo.landcolor")
         != "#eef0f3"
@@ -208,7 +214,8 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.locator("article a[href$='narratives/kursk/']").click()
     page.wait_for_url("**/narratives/kursk/")
     page.wait_for_function(
-        "() => document.querySelector('.ea-view[data-ready]') && document.querySelectorAll('table.ea-list tbody tr').length === 4"
+        "() => document.querySelector('.ea-view[data-ready]') && "
+        "document.querySelectorAll('table.ea-list tbody tr').length === 4"
     )
     drawn(page)
     assert page.evaluate(
@@ -216,7 +223,8 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     )  # no full reload: mkdocs-material's instant navigation
     assert (
         page.evaluate(
-            "() => document.querySelector('.ea-timeline').data.reduce((n, t) => n + (t.customdata || []).length, 0)"
+            "() => new Set(document.querySelector('.ea-timeline').data.flatMap("
+            "t => (t.customdata || []).filter(row => row).map(row => row[0]))).size"
         )
         == 4
     )
@@ -228,7 +236,8 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.go_back()
     page.go_back()
     page.wait_for_function(
-        "() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody tr').length === 15"
+        "() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody "
+        "tr').length === 15"
     )
     drawn(page)
     assert page.evaluate("() => window.__samePage === true")

@@ -22,10 +22,12 @@ def test_home_draws_timeline_and_map_from_its_own_origin(built_site, site_url, w
     page.wait_for_selector(".ea-timeline[data-drawn]")
     page.wait_for_selector(".ea-map[data-drawn]")
     drawn_events = page.evaluate(
-        "() => document.querySelector('.ea-timeline')._fullData.reduce((n, t) => n + (t.customdata ? t.customdata.length : 0), 0)"
+        "() => new Set(document.querySelector('.ea-timeline')._fullData.flatMap("
+        "t => (t.customdata || []).filter(row => row).map(row => row[0]))).size"
     )
     drawn_places = page.evaluate(
-        "() => document.querySelector('.ea-map')._fullData.reduce((n, t) => n + (t.lat ? t.lat.length : 0), 0)"
+        "() => document.querySelector('.ea-map')._fullData.reduce((n, t) => n + (t.lat ? "
+        "t.lat.length : 0), 0)"
     )
     assert drawn_events == event_count
     assert drawn_places == place_count

@@ -67,6 +67,8 @@ EXPECTED = {
     "lat_without_lon": (19, "event 'meeting-in-wonsan': field 'lat'/'lon'", "give both"),
     "not_a_list": (14, "field 'events'", "must be a list"),
 }
+# fixtures that plant a second mistake on purpose, reported on a line of its own
+SECOND_MISTAKE = {"not_a_list": "field 'old_events': is not a known top-level field"}
 
 
 def run_check(path: Path):
@@ -84,11 +86,12 @@ def test_mistake_gets_one_located_line(name):
     result = run_check(INVALID / f"{name}.yaml")
     assert result.exit_code == 1
     errors = [
-        l
-        for l in result.stderr.splitlines()
-        if "warning:" not in l and not l.endswith("problem(s) found")
+        line
+        for line in result.stderr.splitlines()
+        if "warning:" not in line and not line.endswith("problem(s) found")
     ]
-    assert len(errors) >= 1
+    assert len(errors) == 1 + (name in SECOND_MISTAKE), errors
+    assert name not in SECOND_MISTAKE or SECOND_MISTAKE[name] in errors[1]
     match = LINE_FORMAT.match(errors[0])
     assert match, errors[0]
     assert match["file"].endswith(f"{name}.yaml")
@@ -110,22 +113,37 @@ def test_unused_source_is_a_warning_not_an_error():
     assert "source 'paper-unused': warning: is not cited by any event" in result.stderr
 
 
-def test_several_mistakes_are_reported_together(tmp_path):
+def test_every_mistake_is_reported_in_one_run(tmp_path):
+    # a bad date and a bad status fail validation; the unplaceable place is in another event that
+    # validated, so geocoding runs for it in the same run and all three are reported together
     text = (
         (DATA / "valid.yaml")
         .read_text()
         .replace('date: "2025-07-12"', 'date: "2025-13-01"')
-        .replace("titl", "titl")
-    )
-    text = text.replace('place: "Beijing"', 'place: "Nowhere At All"').replace(
-        "status: confirmed", "status: sure"
+        .replace('place: "Beijing"', 'place: "Nowhere At All"')
+        .replace("status: confirmed", "status: sure")
     )
     (tmp_path / "places.yaml").write_text((DATA / "places.yaml").read_text())
     (tmp_path / "events.yaml").write_text(text)
     result = run_check(tmp_path / "events.yaml")
     assert result.exit_code == 1
-    assert "field 'date'" in result.stderr and "field 'status'" in result.stderr
-    assert "2 problem(s) found" in result.stderr
+    errors = result.stderr.splitlines()
+    assert [line.split(": ", 2)[1:2] for line in errors[:-1]] == [
+        ["event 'meeting-in-wonsan'"],
+        ["event 'meeting-in-wonsan'"],
+        ["event 'summit-in-beijing'"],
+    ]
+    assert "field 'date'" in errors[0] and "field 'status'" in errors[1]
+    assert "'Nowhere At All' cannot be placed" in errors[2]
+    assert errors[-1] == "3 problem(s) found"
+
+
+def test_a_broken_places_file_is_reported_without_false_place_problems(tmp_path):
+    (tmp_path / "places.yaml").write_text("places:\n  Wonsan: {lat: 200, lon: 0}\n")
+    (tmp_path / "events.yaml").write_text((DATA / "valid.yaml").read_text())
+    result = run_check(tmp_path / "events.yaml")
+    assert result.exit_code == 1
+    assert "places.yaml" in result.stderr and "cannot be placed" not in result.stderr
 
 
 def test_check_as_a_process_exits_1_without_traceback(repo):

@@ -15,44 +15,42 @@ from click.testing import CliRunner
 from eventatlas.cli import main
 from eventatlas.data.reference import SCHEMA_PATH, field_reference, json_schema, undocumented_fields
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 def test_every_field_has_a_description():
     assert undocumented_fields() == []
 
 
-def test_committed_schemas_and_field_reference_are_generated_and_current():
-    result = CliRunner().invoke(main, ["schema", "--check", "--root", str(REPO)])
+def test_committed_schemas_and_field_reference_are_generated_and_current(repo):
+    result = CliRunner().invoke(main, ["schema", "--check", "--root", str(repo)])
     assert result.exit_code == 0, result.output
-    assert field_reference() in (REPO / "README.md").read_text(encoding="utf-8")
-    assert (REPO / SCHEMA_PATH).read_text(encoding="utf-8") == json_schema()
+    assert field_reference() in (repo / "README.md").read_text(encoding="utf-8")
+    assert (repo / SCHEMA_PATH).read_text(encoding="utf-8") == json_schema()
 
 
-def test_schema_check_fails_when_the_schema_file_is_stale(tmp_path):
+def test_schema_check_fails_when_the_schema_file_is_stale(tmp_path, repo):
     (tmp_path / "schema").mkdir()
-    (tmp_path / "README.md").write_text((REPO / "README.md").read_text(encoding="utf-8"))
+    (tmp_path / "README.md").write_text((repo / "README.md").read_text(encoding="utf-8"))
     (tmp_path / SCHEMA_PATH).write_text("{}\n")
     result = CliRunner().invoke(main, ["schema", "--check", "--root", str(tmp_path)])
     assert result.exit_code == 1 and "out of date" in result.stderr
 
 
-def test_events_file_points_editors_at_the_schema():
-    assert (REPO / "events.yaml").read_text(encoding="utf-8").splitlines()[
+def test_events_file_points_editors_at_the_schema(repo):
+    assert (repo / "events.yaml").read_text(encoding="utf-8").splitlines()[
         0
     ] == f"# yaml-language-server: $schema={SCHEMA_PATH}"
 
 
-def test_default_data_satisfies_the_json_schema_editors_see():
-    schema = json.loads((REPO / SCHEMA_PATH).read_text(encoding="utf-8"))
-    jsonschema.validate(yaml.safe_load((REPO / "events.yaml").read_text(encoding="utf-8")), schema)
+def test_default_data_satisfies_the_json_schema_editors_see(repo):
+    schema = json.loads((repo / SCHEMA_PATH).read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8")), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"sources": [], "events": [{"id": "x", "titel": "typo"}]}, schema)
 
 
-def test_pre_commit_hook_runs_check_on_events_files():
-    published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+def test_pre_commit_hook_runs_check_on_events_files(repo):
+    published = yaml.safe_load((repo / ".pre-commit-hooks.yaml").read_text())
+    local = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
     hook = next(h for h in published if h["id"] == "eventatlas-check")
     mine = next(h for h in local if h["id"] == "eventatlas-check")
     assert hook["entry"].endswith("check") and mine["entry"].endswith("check")
@@ -61,22 +59,22 @@ def test_pre_commit_hook_runs_check_on_events_files():
         subprocess.run(
             [
                 sys.executable,
-                str(REPO / "build_timeline.py"),
+                str(repo / "build_timeline.py"),
                 "check",
                 "events.yaml",
                 "events.yaml",
             ],
-            cwd=REPO,
+            cwd=repo,
         ).returncode
         == 0
     )
 
 
-def _copy_data(tmp_path: Path) -> Path:
+def _copy_data(tmp_path: Path, repo: Path) -> Path:
     events = tmp_path / "events.yaml"
-    events.write_text((REPO / "events.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    events.write_text((repo / "events.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "places.yaml").write_text(
-        (REPO / "places.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        (repo / "places.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     return events
 
@@ -101,8 +99,8 @@ NEW_EVENT = [
 ]
 
 
-def test_new_appends_and_keeps_comments_and_layout(tmp_path):
-    events = _copy_data(tmp_path)
+def test_new_appends_and_keeps_comments_and_layout(tmp_path, repo):
+    events = _copy_data(tmp_path, repo)
     before = events.read_text(encoding="utf-8")
     result = CliRunner().invoke(main, ["new", str(events), *NEW_EVENT])
     assert result.exit_code == 0, result.output
@@ -116,8 +114,8 @@ def test_new_appends_and_keeps_comments_and_layout(tmp_path):
     )
 
 
-def test_new_asks_for_what_is_not_given(tmp_path):
-    events = _copy_data(tmp_path)
+def test_new_asks_for_what_is_not_given(tmp_path, repo):
+    events = _copy_data(tmp_path, repo)
     answers = (
         "\n".join(
             [
@@ -137,8 +135,8 @@ def test_new_asks_for_what_is_not_given(tmp_path):
     assert yaml.safe_load(events.read_text(encoding="utf-8"))["events"][-1]["place"] == "Beijing"
 
 
-def test_new_writes_nothing_when_the_event_is_invalid(tmp_path):
-    events = _copy_data(tmp_path)
+def test_new_writes_nothing_when_the_event_is_invalid(tmp_path, repo):
+    events = _copy_data(tmp_path, repo)
     before = events.read_bytes()
     bad = [a if a != "2025-08" else "2025-13" for a in NEW_EVENT]
     result = CliRunner().invoke(main, ["new", str(events), *bad])

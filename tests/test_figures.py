@@ -1,4 +1,5 @@
-"""What the figures draw: the mark for each kind of date, lanes kept apart, views that centre on an event."""
+"""What the figures draw: the mark for each kind of date, lanes kept apart, views that centre on an
+event."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from eventatlas import geocode as geo
 from eventatlas.data.load import load_events, load_places
 from eventatlas.data.schema import Place
-from eventatlas.errors import GeocodingError
+from eventatlas.errors import DataError, GeocodingError
 from eventatlas.pipeline import prepare
 
 REAL = {
@@ -159,29 +159,32 @@ def test_nominatim_is_asked_at_most_once_a_second_with_a_named_user_agent(monkey
     assert len(sleeps) == 2 and all(s == pytest.approx(1.0) for s in sleeps)
 
 
-def test_prepare_writes_new_places_atomically_and_keeps_editor_entries(tmp_path, repo):
+def test_geocode_writes_new_places_atomically_and_keeps_editor_entries(tmp_path, repo):
     events = tmp_path / "events.yaml"
     events.write_text((repo / "tests" / "data" / "valid.yaml").read_text())
     places = tmp_path / "places.yaml"
     places.write_text(
-        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: editor}\n"
+        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: "
+        "editor}\n"
     )
-    prepared = prepare(events, places)
+    prepared = prepare(events, places, write_cache=True)  # what `geocode` does
     assert set(prepared.newly_cached) == {"Beijing", "Wonsan"}
     cache = load_places(places)
     assert cache["Kursk Oblast"].origin == "editor" and cache["Wonsan"].country == "KP"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_check_never_writes_the_cache(tmp_path, repo):
+def test_prepare_alone_never_writes_the_cache(tmp_path, repo):
     events = tmp_path / "events.yaml"
     events.write_text((repo / "tests" / "data" / "valid.yaml").read_text())
     places = tmp_path / "places.yaml"
     places.write_text(
-        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: editor}\n"
+        "places:\n  Kursk Oblast: {lat: 51.5, lon: 36.0, precision: region, country: RU, origin: "
+        "editor}\n"
     )
     before = places.read_bytes()
-    prepare(events, places, write_cache=False)
+    prepared = prepare(events, places)
+    assert set(prepared.newly_cached) == {"Beijing", "Wonsan"}  # found, used, and not saved
     assert places.read_bytes() == before
 
 
@@ -202,7 +205,7 @@ def test_country_no_unquoted_is_caught(tmp_path):
     places.write_text(
         "places:\n  Oslo: {lat: 59.9, lon: 10.7, precision: city, country: NO, origin: editor}\n"
     )
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(DataError) as caught:
         load_places(places)
     assert "field 'places.Oslo.country'" in str(caught.value) and "quotes" in str(caught.value)
 
@@ -222,7 +225,10 @@ def test_online_geocoding_needs_a_user_agent_that_names_you(tmp_path):
     result = CliRunner(env={"EVENTATLAS_USER_AGENT": ""}).invoke(
         main, ["geocode", str(tmp_path / "events.yaml"), "--online"]
     )
-    assert result.exit_code == 1 and "usage policy" in result.stderr
+    # a usage error, as click reports a bad argument: exit 2, the option named, no traceback
+    assert result.exit_code == 2, result.output
+    assert "--user-agent" in result.stderr and "usage policy" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_geocode_command_uses_the_online_service_only_when_asked(tmp_path, repo, monkeypatch):

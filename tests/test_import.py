@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DATA, REPO
+from conftest import DATA
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -121,17 +121,17 @@ def test_a_plain_csv_with_our_fields_reports_errors_by_row(project):
     assert events["formula"].title == "=SUM(A1)"  # the export's formula guard is taken off again
 
 
-def _sources_only(tmp_path: Path) -> Path:
+def _sources_only(tmp_path: Path, repo: Path) -> Path:
     """The default atlas's sources with no events: the file the exports are imported into."""
-    text = (REPO / "events.yaml").read_text(encoding="utf-8")
+    text = (repo / "events.yaml").read_text(encoding="utf-8")
     (tmp_path / "events.yaml").write_text(text.split("\nevents:")[0] + "\nevents: []\n", "utf-8")
-    shutil.copy(REPO / "places.yaml", tmp_path / "places.yaml")
+    shutil.copy(repo / "places.yaml", tmp_path / "places.yaml")
     return tmp_path / "events.yaml"
 
 
 @pytest.mark.parametrize("export", ["timeline.json", "events.csv"])
-def test_our_own_exports_import_back(tmp_path, export):
-    prepared = prepare(REPO / "events.yaml", REPO / "places.yaml", write_cache=False)
+def test_our_own_exports_import_back(tmp_path, export, repo):
+    prepared = prepare(repo / "events.yaml", repo / "places.yaml", write_cache=False)
     files = export_texts(
         prepared.dataset,
         prepared.places,
@@ -140,7 +140,7 @@ def test_our_own_exports_import_back(tmp_path, export):
     )
     exported = tmp_path / export
     exported.write_text(files[f"data/{export}"], encoding="utf-8")
-    target = _sources_only(tmp_path)
+    target = _sources_only(tmp_path, repo)
     result = CliRunner().invoke(main, ["import", str(exported), "--into", str(target)])
     assert result.exit_code == 0, result.output
     back = {e.title: e for e in load_events(target).events}

@@ -1,4 +1,5 @@
-"""The README's "How it is built" table names every module of the package, so a reader can find any behaviour."""
+"""The README's "How it is built" table names every module of the package, so a reader can find any
+behaviour."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""`mkdocs serve`: saving events.yaml rebuilds; a mistake is reported without a traceback and the server lives on."""
+"""`mkdocs serve`: saving events.yaml rebuilds; a mistake is reported without a traceback and the
+server lives on."""
 
 from __future__ import annotations
 
@@ -38,13 +39,15 @@ def _page(url: str) -> str:
         return ""
 
 
-def test_serve_rebuilds_on_save_and_survives_a_mistake(tmp_path):
+def test_serve_rebuilds_on_save_and_survives_a_mistake(tmp_path, repo):
     project = copy_project(tmp_path / "p")
+    places = (project / "places.yaml").read_bytes()
     port = _free_port()
     log = open(tmp_path / "serve.log", "w+")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        # our entry point, which runs MkDocs' server in its own process
+        [sys.executable, str(repo / "build_timeline.py"), "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -60,10 +63,15 @@ def test_serve_rebuilds_on_save_and_survives_a_mistake(tmp_path):
         )
         assert _wait_for(lambda: "is not a real date" in (tmp_path / "serve.log").read_text())
         assert server.poll() is None
-        events.write_text(original.replace("Kompas TV", "Kompas TV (edited)"), encoding="utf-8")
+        edited = original.replace("Kompas TV", "Kompas TV (edited)")
+        events.write_text(
+            edited.replace('place: "Beijing"', 'place: "Vladivostok"'), encoding="utf-8"
+        )
         assert _wait_for(lambda: "Kompas TV (edited)" in _page(url))
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
+    assert "placed 'Vladivostok'" in (tmp_path / "serve.log").read_text()
+    assert (project / "places.yaml").read_bytes() == places  # serving never writes the data

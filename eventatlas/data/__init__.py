@@ -1,1 +1,1 @@
-"""Stage 1: read events.yaml and places.yaml defensively and validate them against one declaration."""
+"""Stage 1: read events.yaml and places.yaml defensively; validate them against one declaration."""

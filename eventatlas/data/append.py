@@ -1,4 +1,4 @@
-"""Adding an event to events.yaml with the file's comments and formatting kept (ruamel.yaml round trip).
+"""Adding an event to events.yaml, keeping its comments and formatting (ruamel.yaml round trip).
 
 The new text is validated as a whole before it replaces the file, so a mistake never lands.
 """
@@ -60,9 +60,29 @@ def _flow_list(values) -> CommentedSeq:
 
 
 def append_event(events_path: Path, places_path: Path, fields: dict) -> Prepared:
-    """Append the event, validate the whole file, and only then replace events.yaml atomically."""
+    """Append the event, validate the whole file, and only then replace events.yaml atomically.
+
+    The entry's text is appended to the file as it is (comments, layout and line endings kept),
+    so adding one event costs about one `check`; a file laid out unusually (no block-style
+    `events:` list) gets a comment-keeping round trip of the whole file instead.
+    """
+    original = _read_as_written(events_path)
+    text = appended_text(original, new_event(fields))
+    if text is not None:
+        prepared = _validate_text(text, events_path, places_path)
+        if any(event.id == fields["id"] for event in prepared.dataset.events):
+            write_text_atomically(events_path, text)
+            return prepared
+    return _append_by_round_trip(events_path, places_path, original, fields)
+
+
+def _read_as_written(events_path: Path) -> str:
+    # bytes decoded without newline translation, so CRLF files stay CRLF
+    return events_path.read_bytes().decode("utf-8")
+
+
+def _append_by_round_trip(events_path: Path, places_path: Path, original: str, fields: dict):
     yaml = _round_trip_yaml()
-    original = events_path.read_text(encoding="utf-8")
     document = yaml.load(original)
     if not isinstance(document, dict) or not isinstance(document.get("events"), list):
         raise DataError(
@@ -73,6 +93,44 @@ def append_event(events_path: Path, places_path: Path, fields: dict) -> Prepared
     prepared = _validate_text(text, events_path, places_path)
     write_text_atomically(events_path, text)
     return prepared
+
+
+_TOP_LEVEL_KEY = re.compile(
+    r"[^\s#\-.]"
+)  # a line starting a new top-level key (or a document marker)
+_EVENTS_KEY = re.compile(r"events[ \t]*:[ \t]*(#.*)?$")
+_LIST_ITEM = re.compile(r"([ \t]*)-[ \t]")
+
+
+def appended_text(original: str, event: CommentedMap) -> str | None:
+    """original with the event's YAML added at the end of its block-style `events:` list, or None
+    when the list is not laid out that way (flow style, empty, or not found)."""
+    newline = "\r\n" if "\r\n" in original else "\n"
+    lines = original.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if _EVENTS_KEY.match(line.rstrip())), None)
+    if start is None:
+        return None
+    end = next(
+        (i for i in range(start + 1, len(lines)) if _TOP_LEVEL_KEY.match(lines[i])), len(lines)
+    )
+    indent = next((m.group(1) for m in map(_LIST_ITEM.match, lines[start + 1 : end]) if m), None)
+    if indent is None:
+        return None
+    if end < len(lines):  # comments and blank lines just above the next key belong to it
+        while end > start + 1 and lines[end - 1].strip()[:1] in ("", "#"):
+            end -= 1
+    before = "".join(lines[:end])
+    if before and not before.endswith(("\n", "\r")):
+        before += newline
+    entry = _entry_text(event, indent).replace("\n", newline)
+    return before + entry + "".join(lines[end:])
+
+
+def _entry_text(event: CommentedMap, indent: str) -> str:
+    """The event as one block-style list item, its dash at indent."""
+    dumped = _dump(_round_trip_yaml(), [event]).splitlines()
+    dash = len(dumped[0]) - len(dumped[0].lstrip())
+    return "".join(indent + line[dash:] + "\n" for line in dumped)
 
 
 def _round_trip_yaml() -> YAML:

@@ -12,15 +12,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..errors import DateSyntaxError
+
 PRECISIONS = ("day", "month", "year")
 SYNTAX_HELP = "use YYYY, YYYY-MM or YYYY-MM-DD, '~' after it for approximate, START/END for a range"
 JSON_SCHEMA_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?~?(/\d{4}(-\d{2}(-\d{2})?)?~?)?$"
 _PART = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?(?P<approx>~)?")
 _MONTHS = [calendar.month_name[m] for m in range(13)]
-
-
-class DateSyntaxError(ValueError):
-    """A date text that is not in the accepted syntax or names an impossible day."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class EventDate:
 
 
 def parse_event_date(text: str) -> EventDate:
-    """Parse the accepted syntax; raise DateSyntaxError saying what is wrong and what is expected."""
+    """Parse the accepted syntax; raise DateSyntaxError saying what is wrong and what to write."""
     if not isinstance(text, str):
         raise DateSyntaxError(f"expected the date as text; {SYNTAX_HELP}")
     parts = text.strip().split("/")
@@ -85,10 +83,11 @@ def _parse_part(part: str, whole: str) -> tuple[date, date, str, bool]:
     match = _PART.fullmatch(part)
     if not match:
         raise DateSyntaxError(f"'{whole}' is not a date; {SYNTAX_HELP}")
-    year, month, day = (int(g) if g else None for g in match.group("year", "month", "day"))
+    year = int(match["year"])
+    month, day = (int(g) if g else None for g in match.group("month", "day"))
     approximate = bool(match.group("approx"))
     try:
-        if day is not None:
+        if month is not None and day is not None:
             exact = date(year, month, day)
             return exact, exact, "day", approximate
         if month is not None:

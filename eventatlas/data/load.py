@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import DataError, Problem
-from .schema import Event, Place, PlacesFile, Source, Timeline
+from .schema import Citation, Event, Place, PlacesFile, Source, Timeline
 from .yamlfile import LocatedData, load_yaml_file
 
 _TYPE_NAMES = {
@@ -64,21 +65,31 @@ def display_path(path: Path) -> str:
 
 def load_events(path: Path, label: str | None = None) -> Dataset:
     """Load and validate an events file; raise DataError listing every problem found."""
+    dataset, errors = read_events(path, label)
+    if errors:
+        raise DataError(errors + list(dataset.warnings))
+    return dataset
+
+
+def read_events(path: Path, label: str | None = None) -> tuple[Dataset, list[Problem]]:
+    """The entries of an events file that validated, and the errors of those that did not.
+
+    Later stages can then go on with what is valid, so one run reports every problem. Raises
+    DataError only when the file cannot be read or parsed at all.
+    """
     located = load_yaml_file(path, label or display_path(path))
     problems: list[Problem] = []
     root = _check_root(located, problems)
     sources = _validate_items(located, root, "sources", Source, "source", problems)
     events = _validate_items(located, root, "events", Event, "event", problems)
     problems += _check_references(located, sources, events, _declared_ids(root.get("sources")))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise DataError(problems)
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
     place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
-    return Dataset(
+    dataset = Dataset(
         path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines
     )
+    return dataset, [p for p in problems if p.severity == "error"]
 
 
 def load_places(path: Path, label: str | None = None) -> dict[str, Place]:
@@ -149,7 +160,8 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
                     located.file,
                     located.line_of(path + ("id",)),
                     subject,
-                    f"field 'id': '{item_id}' is already used by the {kind} on line {seen[item_id]}; ids must be unique",
+                    f"field 'id': '{item_id}' is already used by the {kind} on line "
+                    f"{seen[item_id]}; ids must be unique",
                 )
             )
         elif isinstance(item_id, str):
@@ -158,7 +170,7 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
 
 
 def _declared_ids(items: Any) -> set[str]:
-    """Ids of every source entry, valid or not, so one bad source does not make citations fail too."""
+    """Ids of every source entry, valid or not, so one bad source does not fail citations too."""
     entries = items if isinstance(items, list) else []
     return {
         item["id"] for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)
@@ -175,7 +187,7 @@ def _subject(kind: str, item: Any, index: int) -> str:
 
 
 def _problem(
-    located: LocatedData, error: dict, base: tuple, subject: str, model: type[BaseModel]
+    located: LocatedData, error: ErrorDetails, base: tuple, subject: str, model: type[BaseModel]
 ) -> Problem:
     loc = tuple(
         part
@@ -196,18 +208,20 @@ def _field_label(loc: tuple) -> str:
     return label
 
 
-def _message(error: dict, loc: tuple, model: type[BaseModel]) -> str:
+def _message(error: ErrorDetails, loc: tuple, model: type[BaseModel]) -> str:
     kind, value = error["type"], error.get("input")
     if kind == "missing":
         return f"is missing; expected {_description(model, loc) or 'a value'}"
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
-        return f"is not a known field{_did_you_mean(str(loc[-1]), known)}; expected one of: {', '.join(known)}"
+        suggestion = _did_you_mean(str(loc[-1]), known)
+        return f"is not a known field{suggestion}; expected one of: {', '.join(known)}"
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {_describe_value(value)}{_quote_hint(value, kind)}"
     if kind in ("value_error", "assertion_error"):
         return str(error.get("ctx", {}).get("error", error["msg"])).removeprefix("Value error, ")
-    return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {_describe_value(value)}){_quote_hint(value, kind)}"
+    message = error["msg"][0].lower() + error["msg"][1:]
+    return f"{message} (got {_describe_value(value)}){_quote_hint(value, kind)}"
 
 
 def _describe_value(value: Any) -> str:
@@ -287,7 +301,8 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                     located.file,
                     located.line_of(("events", index, "date_source")),
                     subject,
-                    "field 'date_note': is missing; when date_source is 'editor', say where the date comes from",
+                    "field 'date_note': is missing; when date_source is 'editor', say where the "
+                    "date comes from",
                 )
             )
         if event.citation_needed:
@@ -311,7 +326,8 @@ def _citation_needed(located: LocatedData, index: int, subject: str) -> Problem:
         located.file,
         located.line_of(("events", index, "citation_needed")),
         subject,
-        "field 'citation_needed': imported without an original source; cite one under citations: and remove this flag",
+        "field 'citation_needed': imported without an original source; "
+        "cite one under citations: and remove this flag",
         "warning",
     )
 
@@ -320,7 +336,9 @@ def _unknown_citations(
     located, index, event: Event, source_ids: set[str], subject: str
 ) -> list[Problem]:
     problems = []
-    paths = [(("citations", i), c) for i, c in enumerate(event.citations)]
+    paths: list[tuple[tuple, Citation]] = [
+        (("citations", i), c) for i, c in enumerate(event.citations)
+    ]
     paths += [
         (("disputes", d, "versions", v, "citations", i), c)
         for d, dispute in enumerate(event.disputes)
@@ -336,7 +354,8 @@ def _unknown_citations(
                     located.file,
                     line,
                     subject,
-                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a source id{hint}; expected one of the ids under sources:",
+                    f"field '{_field_label(path + ('source',))}': '{citation.source}' is not a "
+                    f"source id{hint}; expected one of the ids under sources:",
                 )
             )
     return problems

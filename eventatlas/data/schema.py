@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cached_property
 from html import unescape
 from typing import Annotated, Literal
 
@@ -15,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidato
 from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+PlacePrecision = Literal["site", "city", "region", "country"]
 _SLUG = re.compile(SLUG_PATTERN)
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 
@@ -32,7 +34,8 @@ def _clean_text(value: str) -> str:
 def _check_slug(value: str) -> str:
     if not _SLUG.match(value):
         raise ValueError(
-            f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. 'putin-visits-pyongyang'"
+            f"'{value}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. "
+            "'putin-visits-pyongyang'"
         )
     return value
 
@@ -48,7 +51,8 @@ def _check_http_url(value: str) -> str:
     )
     if not (re.match(r"^https?://[^/]", raw, re.I) and re.match(r"^https?://", decoded, re.I)):
         raise ValueError(
-            f"'{value}' is not an http(s) address; only links starting with http:// or https:// are allowed"
+            f"'{value}' is not an http(s) address; only links starting with http:// or https:// "
+            "are allowed"
         )
     return raw
 
@@ -58,7 +62,8 @@ def _event_date(value: object) -> EventDate:
         return value
     if not isinstance(value, str):
         raise ValueError(
-            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} {value!r}"
+            f"expected the date as text in quotes, e.g. '2025-07-12', got {type(value).__name__} "
+            f"{value!r}"
         )
     return parse_event_date(value)
 
@@ -66,7 +71,8 @@ def _event_date(value: object) -> EventDate:
 def _partial_date(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError(
-            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} {value!r}"
+            f"expected the date as text in quotes, e.g. '2025-07-13', got {type(value).__name__} "
+            f"{value!r}"
         )
     return parse_partial_date(value).text
 
@@ -165,20 +171,31 @@ class Source(_Model):
         description="What is uncertain about the source (missing date, another outlet's marks …).",
     )
 
+    @cached_property
+    def published_date(self) -> EventDate | None:
+        """The publication date, parsed once for every citation and page that shows it."""
+        return parse_partial_date(self.published) if self.published else None
+
 
 class Event(_Model):
     """Something that happened, dated, placed and cited."""
 
     id: Slug = Field(
-        description="A stable id, used in the page address events/<id>/; never change it once published."
+        description=(
+            "A stable id, used in the page address events/<id>/; never change it once published."
+        )
     )
     title: Text = Field(description="A short English title.")
     date: DateText = Field(
-        description="When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
+        description=(
+            "When: YYYY, YYYY-MM or YYYY-MM-DD; add '~' for approximate; START/END for a range."
+        )
     )
     date_source: Literal["source", "editor"] = Field(
         "source",
-        description="'source' when the cited sources give the date, 'editor' when the editor supplied it.",
+        description=(
+            "'source' when the cited sources give the date, 'editor' when the editor supplied it."
+        ),
     )
     date_note: Text | None = Field(
         None, description="How the date was established; required when date_source is 'editor'."
@@ -218,11 +235,16 @@ class Event(_Model):
     )
     added: PartialDateText | None = Field(
         None,
-        description="The day the event entered the atlas (YYYY-MM-DD); dates it in the change feeds.",
+        description=(
+            "The day the event entered the atlas (YYYY-MM-DD); dates it in the change feeds."
+        ),
     )
     citation_needed: bool = Field(
         False,
-        description="True for an imported event whose citation is the imported file, until an editor cites an original source.",
+        description=(
+            "True for an imported event whose citation is the imported file, "
+            "until an editor cites an original source."
+        ),
     )
 
     @property
@@ -242,7 +264,7 @@ class Place(_Model):
 
     lat: float = Field(ge=-90, le=90, description="Latitude in degrees.")
     lon: float = Field(ge=-180, le=180, description="Longitude in degrees.")
-    precision: Literal["site", "city", "region", "country"] = Field(
+    precision: PlacePrecision = Field(
         description="What the coordinates stand for: a site, a city, a region or a whole country."
     )
     country: str | None = Field(

@@ -9,6 +9,7 @@ resolver, except timestamps, which stay text so that dates keep the form the edi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,7 +128,7 @@ class _TreeBuilder:
             handler(self, event)
 
     def _refuse_anchors_and_tags(self, event: yaml.Event) -> None:
-        line = event.start_mark.line + 1
+        line = _line(event)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _refuse(
                 self.label,
@@ -149,7 +150,7 @@ class _TreeBuilder:
         if self.documents > 1:
             raise _refuse(
                 self.label,
-                event.start_mark.line + 1,
+                _line(event),
                 "the file holds several YAML documents ('---'); keep one",
             )
 
@@ -157,7 +158,7 @@ class _TreeBuilder:
         if len(self.stack) >= MAX_DEPTH:
             raise _refuse(
                 self.label,
-                event.start_mark.line + 1,
+                _line(event),
                 f"the data is nested more than {MAX_DEPTH} levels deep",
             )
         path = self._add(container, event)
@@ -170,7 +171,7 @@ class _TreeBuilder:
         self._add(_construct_scalar(event), event)
 
     def _add(self, value: Any, event: yaml.Event) -> Path_:
-        line = event.start_mark.line + 1
+        line = _line(event)
         if not self.stack:
             self.root = value
             self.lines[()] = line
@@ -200,14 +201,15 @@ class _TreeBuilder:
             raise _refuse(
                 self.label,
                 line,
-                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; put it in quotes",
+                f"the key '{key}' is read as {_KEY_KINDS.get(type(key), 'a value')}, not text; "
+                "put it in quotes",
             )
         if key in container:
             raise _refuse(
                 self.label, line, f"the key '{key}' appears twice in the same mapping; keep one"
             )
 
-    _HANDLERS = {
+    _HANDLERS: dict[type, Callable[..., None]] = {
         yaml.DocumentStartEvent: _document_start,
         yaml.MappingStartEvent: lambda self, e: self._start_collection(e, {}),
         yaml.SequenceStartEvent: lambda self, e: self._start_collection(e, []),
@@ -215,6 +217,11 @@ class _TreeBuilder:
         yaml.SequenceEndEvent: _end_collection,
         yaml.ScalarEvent: _scalar,
     }
+
+
+def _line(event: yaml.Event) -> int:
+    """The 1-based line an event starts on (the parser always sets marks; the stubs allow None)."""
+    return event.start_mark.line + 1 if event.start_mark else 0
 
 
 def _construct_scalar(event: yaml.ScalarEvent) -> Any:

@@ -13,11 +13,18 @@ them before Plotly sees them.
 
 from __future__ import annotations
 
-import re
+import json
+from collections import Counter
+from functools import lru_cache
+from html import unescape
+from typing import get_args
 
-from ..data.dates import parse_partial_date
+import markdown
+import nh3
+from pydantic import BaseModel, ConfigDict, Field
+
 from ..data.load import Dataset
-from ..data.schema import Citation, Event, Source
+from ..data.schema import Event, Source
 from ..geocode import ResolvedPlace
 from .figures import (
     MAP_MARKS,
@@ -27,14 +34,20 @@ from .figures import (
     is_area,
     lane_offsets,
     lanes_of,
+    map_resolution,
     map_view,
     timeline_axes,
     timeline_mark,
     timeline_range,
 )
 
-ATLAS_VERSION = 1
-STATUSES = ("confirmed", "reported", "claimed")
+ATLAS_VERSION = 2  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
+ASSET_DIR = "assets/eventatlas"
+DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
+ATLAS_SCHEMA_PATH = "schema/atlas.schema.json"  # the shape of DATA_SCRIPT's data, for readers
+FIGURE_SCRIPTS = [f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/plotly-geo.min.js"]
+CITE_SCRIPT = f"{ASSET_DIR}/eventatlas-cite.js"  # loaded by a view that has a 'Cite this' block
+STATUSES = get_args(Event.model_fields["status"].annotation)  # the schema's list, in its order
 PRECISION_NOTES = {
     "day": "to the day",
     "month": "to the month; the day is not known",
@@ -64,13 +77,22 @@ def place_note(place: ResolvedPlace) -> str:
 
 
 def published_label(source: Source) -> str:
-    return parse_partial_date(source.published).label if source.published else ""
+    return source.published_date.label if source.published_date else ""
+
+
+@lru_cache(maxsize=1)
+def summary_markdown() -> markdown.Markdown:
+    """Python-Markdown with raw HTML switched off: HTML in a summary stays text."""
+    md = markdown.Markdown(extensions=[], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
 
 
 def plain_summary(text: str) -> str:
-    """The summary without Markdown marks: '[text](url)' keeps its text, '*' and '`' go."""
-    linked = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`]", "", linked).split())
+    """The summary as plain text: rendered by Markdown, every tag dropped by nh3, then unescaped."""
+    html = summary_markdown().reset().convert(text)
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 
 class Names:
@@ -81,144 +103,191 @@ class Names:
         self.index = {name: i for i, name in enumerate(self.names)}
 
 
-def build_atlas(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict:
+# ---- the shipped data's shape: declared once, validated at every build, published as a schema
+
+
+class _Shipped(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventColumns(_Shipped):
+    """Every event, one array per field (compact: no key repeated per event), in date order."""
+
+    id: list[str] = Field(description="The event's id; its page is events/<id>/.")
+    title: list[str] = Field(description="The title, as text (never markup).")
+    date: list[str] = Field(description="The date as a reader reads it ('July 2025').")
+    start: list[str] = Field(description="The earliest day the date allows, YYYY-MM-DD.")
+    end: list[str] = Field(description="The latest day the date allows (inclusive), YYYY-MM-DD.")
+    mark: list[str] = Field(description="The key in timeline.marks of the mark that draws it.")
+    lane: list[int] = Field(description="Position in timeline.lanes of its lane (first tag).")
+    row: list[float] = Field(description="Its nudge within the lane, apart from overlapping ones.")
+    place: list[int] = Field(description="Position of its place in places.")
+    actors: list[list[int]] = Field(description="Positions of its actors in actors.")
+    tags: list[list[int]] = Field(description="Positions of its tags in tags.")
+    status: list[int] = Field(description="Position of its status in statuses.")
+    sources: list[list[int]] = Field(description="Positions in publishers of the sources it cites.")
+    disputed: list[int] = Field(description="1 where sources disagree on a detail, else 0.")
+    editorDate: list[int] = Field(description="1 where the editor, not a source, gave the date.")
+
+
+class PlaceRecord(_Shipped):
+    """One place: every event placed there, however spelt, points to the same record."""
+
+    key: str = Field(description="Its identity: places.yaml key, gazetteer id or coordinates.")
+    name: str = Field(description="The name shown in the Place filter and on the map.")
+    lat: float | None = Field(None, description="Latitude; absent when the place is unplaced.")
+    lon: float | None = Field(None, description="Longitude; absent when the place is unplaced.")
+    area: bool = Field(description="True for a region or country: the point marks an area.")
+    note: str = Field(description="What the point stands for, in words.")
+
+
+class TimelineInputs(_Shipped):
+    """What the timeline draws from, besides the events."""
+
+    lanes: list[str] = Field(description="Lane names, top to bottom.")
+    rowHeight: int = Field(description="Pixels per lane.")
+    padding: int = Field(description="Pixels of the figure besides the lanes.")
+    range: list[str] = Field(description="The dates shown first, [first, last].")
+    marks: dict[str, dict] = Field(description="How each kind of date is drawn, by mark key.")
+
+
+class MapInputs(_Shipped):
+    """What the map draws from, besides the places."""
+
+    lat: list[float] = Field(description="The latitudes shown first, [south, north].")
+    lon: list[float] = Field(description="The longitudes shown first, [west, east].")
+    marks: dict[str, dict] = Field(description="How each kind of place is drawn, by mark key.")
+
+
+class AtlasData(_Shipped):
+    """window.EventAtlasData: what every view of the site draws, filters and lists."""
+
+    version: int = Field(description="The version of this shape; the script refuses another.")
+    events: EventColumns
+    places: list[PlaceRecord]
+    actors: list[str] = Field(description="Every actor, sorted.")
+    tags: list[str] = Field(description="Every tag (theme), sorted.")
+    statuses: list[str] = Field(description="The statuses, in the schema's order.")
+    publishers: list[str] = Field(description="The publisher of each source, in source order.")
+    timeline: TimelineInputs
+    map: MapInputs
+
+
+def atlas_json_schema() -> str:
+    """The JSON Schema of window.EventAtlasData, published with the site (schema/)."""
+    schema = AtlasData.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"eventatlas browser data, version {ATLAS_VERSION}",
+        **schema,
+    }
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
     """Everything a page's views need, except the long texts of the detail panel."""
     events = list(dataset.events)
     actors, tags = (
         Names(a for e in events for a in e.actors),
         Names(t for e in events for t in e.tags),
     )
-    place_table = _place_table(events, places)
+    keys = {e.id: place_key(e, placed) for e in events}
+    place_table = _place_table(events, placed, keys)
     place_index = {key: i for i, key in enumerate(place_table)}
-    sources = {s.id: i for i, s in enumerate(dataset.sources)}
-    lane_index, offsets = {lane: i for i, lane in enumerate(lanes_of(events))}, lane_offsets(events)
-    records = [
-        _event_record(
-            e,
-            lane_index[e.lane],
-            offsets[e.id],
-            actors,
-            tags,
-            place_index[_place_key(e, places)],
-            sources,
-        )
-        for e in events
-    ]
-    return {
-        "version": ATLAS_VERSION,
-        "events": records,
-        "places": [_place_record(places_by_key) for places_by_key in place_table.values()],
-        "actors": actors.names,
-        "tags": tags.names,
-        "statuses": list(STATUSES),
-        "sources": [_source_record(s) for s in dataset.sources],
-        "timeline": {
-            **timeline_axes(lanes_of(events)),
-            "range": timeline_range(events),
-            "marks": TIMELINE_MARKS,
-        },
-        "map": {**map_view(places[e.id] for e in events if e.id in places), "marks": MAP_MARKS},
-    }
-
-
-def _place_key(event: Event, places: dict[str, ResolvedPlace]) -> tuple:
-    place = places.get(event.id)
-    return (
-        (place.name, place.lat, place.lon, place.precision)
-        if place
-        else (event.place, None, None, "unknown")
+    source_index = {s.id: i for i, s in enumerate(dataset.sources)}
+    lanes = lanes_of(events)
+    lane_index, offsets = {lane: i for i, lane in enumerate(lanes)}, lane_offsets(events)
+    data = AtlasData(
+        version=ATLAS_VERSION,
+        events=EventColumns(
+            id=[e.id for e in events],
+            title=[e.title for e in events],
+            date=[e.date.label for e in events],
+            start=[e.date.start.isoformat() for e in events],
+            end=[e.date.end.isoformat() for e in events],
+            mark=[timeline_mark(e) for e in events],
+            lane=[lane_index[e.lane] for e in events],
+            row=[offsets[e.id] for e in events],
+            place=[place_index[keys[e.id]] for e in events],
+            actors=[[actors.index[a] for a in e.actors] for e in events],
+            tags=[[tags.index[t] for t in e.tags] for e in events],
+            status=[STATUSES.index(e.status) for e in events],
+            sources=[[source_index[s] for s in e.cited_source_ids] for e in events],
+            disputed=[int(bool(e.disputes)) for e in events],
+            editorDate=[int(e.date_source == "editor") for e in events],
+        ),
+        places=list(place_table.values()),
+        actors=actors.names,
+        tags=tags.names,
+        statuses=list(STATUSES),
+        publishers=[s.publisher for s in dataset.sources],
+        timeline=TimelineInputs(
+            **timeline_axes(lanes), range=timeline_range(events), marks=TIMELINE_MARKS
+        ),
+        map=MapInputs(**map_view(placed[e.id] for e in events if e.id in placed), marks=MAP_MARKS),
     )
+    return data.model_dump(exclude_none=True)
+
+
+def event_rows(atlas: dict) -> list[dict]:
+    """The atlas's event columns as one dict per event, as the script reads them."""
+    columns = atlas["events"]
+    return [
+        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def place_key(event: Event, placed: dict[str, ResolvedPlace]) -> str:
+    """The identity of an event's place: 'Wonsan', 'Wŏnsan' and 'wonsan' are one place."""
+    place = placed.get(event.id)
+    if place is None:
+        return f"unplaced: {event.place}"
+    return place.key or place.name
 
 
 def _place_table(
-    events: list[Event], places: dict[str, ResolvedPlace]
-) -> dict[tuple, ResolvedPlace | None]:
-    keys = sorted(
-        {_place_key(e, places): places.get(e.id) for e in events}.items(),
-        key=lambda item: (item[0][0].casefold(), str(item[0])),
-    )
-    return dict(keys)
+    events: list[Event], placed: dict[str, ResolvedPlace], keys: dict[str, str]
+) -> dict[str, PlaceRecord]:
+    spellings: dict[str, Counter] = {}
+    for event in events:
+        spellings.setdefault(keys[event.id], Counter())[event.place] += 1
+    records = {
+        key: _place_record(
+            key,
+            _usual_name(names),
+            next((placed[e.id] for e in events if keys[e.id] == key and e.id in placed), None),
+        )
+        for key, names in spellings.items()
+    }
+    return dict(sorted(records.items(), key=lambda item: (item[1].name.casefold(), item[0])))
 
 
-def _place_record(place: ResolvedPlace | None) -> dict:
+def _usual_name(names: Counter) -> str:
+    """The spelling most events use; among equals, the first in sorted order."""
+    return min(names, key=lambda n: (-names[n], n.casefold(), n))
+
+
+def _place_record(key: str, name: str, place: ResolvedPlace | None) -> PlaceRecord:
     if place is None:
-        return {"name": "", "area": False, "note": "not placed"}
-    return {
-        "name": place.name,
-        "lat": place.lat,
-        "lon": place.lon,
-        "area": is_area(place),
-        "note": place_note(place),
-    }
+        return PlaceRecord(key=key, name=name, area=False, note="not placed")
+    return PlaceRecord(
+        key=key,
+        name=name,
+        lat=place.lat,
+        lon=place.lon,
+        area=is_area(place),
+        note=place_note(place),
+    )
 
 
-def _event_record(
-    event: Event,
-    lane: int,
-    row: float,
-    actors: Names,
-    tags: Names,
-    place: int,
-    sources: dict[str, int],
-) -> dict:
-    record = {
-        "id": event.id,
-        "title": event.title,
-        "date": event.date.label,
-        "start": event.date.start.isoformat(),
-        "end": event.date.end_exclusive.isoformat(),
-        "mark": timeline_mark(event),
-        "lane": lane,
-        "row": row,
-        "place": place,
-        "actors": [actors.index[a] for a in event.actors],
-        "tags": [tags.index[t] for t in event.tags],
-        "status": STATUSES.index(event.status),
-        "sources": [sources[s] for s in event.cited_source_ids],
-    }
-    if event.disputes:
-        record["disputed"] = 1
-    if event.date_source == "editor":
-        record["editorDate"] = 1
-    return record
-
-
-def _source_record(source: Source) -> dict:
-    return {
-        "id": source.id,
-        "publisher": source.publisher,
-        "title": source.title,
-        "published": published_label(source),
-        "lang": source.language,
-    }
-
-
-def event_detail(event: Event, sources: dict[str, int]) -> dict:
-    """The long texts for one event's detail panel."""
-    detail = {
-        "id": event.id,
-        "summary": plain_summary(event.summary),
-        "precision": precision_note(event),
-        "statusNote": STATUS_NOTES[event.status],
-        "citations": [_citation(c, sources) for c in event.citations],
-        "disputes": [
-            {
-                "about": d.about,
-                "versions": [
-                    {"claim": v.claim, "citations": [_citation(c, sources) for c in v.citations]}
-                    for v in d.versions
-                ],
-            }
-            for d in event.disputes
-        ],
-    }
-    if event.date_note:
-        detail["dateNote"] = event.date_note
-    return detail
-
-
-def _citation(citation: Citation, sources: dict[str, int]) -> dict:
-    return {"source": sources[citation.source], "quote": citation.quote}
+def view_scripts(config: dict) -> list[str]:
+    """The scripts a view loads on demand: the shared data; plotly.js and the map's geography."""
+    scripts = [DATA_SCRIPT]
+    if "timeline" in config["show"] or "map" in config["show"]:
+        scripts += FIGURE_SCRIPTS
+    if "map" in config["show"]:
+        scripts.append(f"{ASSET_DIR}/world_{config['geo']}m.js")
+    return scripts
 
 
 def event_indexes(dataset: Dataset, events: list[Event]) -> list[int]:
@@ -232,7 +301,13 @@ def view_config(
 ) -> dict:
     """What one view on a page shows: which events (all when not said), where the figures start."""
     located = [places[e.id] for e in events if e.id in places]
-    config = {"show": list(show), "range": timeline_range(events), "map": map_view(located)}
+    view = map_view(located)
+    config = {
+        "show": list(show),
+        "range": timeline_range(events),
+        "map": view,
+        "geo": map_resolution(view),
+    }
     if len(events) != len(dataset.events):
         config["events"] = event_indexes(dataset, events)
     return config
@@ -241,8 +316,10 @@ def view_config(
 def focused_config(
     whole: dict, bounds, position: int, focus: Event, place: ResolvedPlace | None
 ) -> dict:
-    """The view of all events with one in focus: highlighted, and the timeline and map centred on it."""
+    """The view of all events with one in focus: highlighted, and the timeline and map centred on
+    it."""
     config = dict(whole, focus=position, range=focused_timeline_range(bounds, focus))
     if place is not None:
         config["map"] = focused_map_view(whole["map"], place)
+        config["geo"] = map_resolution(config["map"])
     return config

@@ -26,7 +26,7 @@ from ..geocode import ResolvedPlace
 from .atlas import plain_summary, precision_note
 from .citations import atlas_citation, source_bibtex, source_csl
 from .figures import event_url
-from .pages import render_summary
+from .pages import GeneratedPage, front_matter, html_slot, render, render_summary
 from .version import DataVersion, SiteInfo, entered_atlas, event_json
 
 DATA_DIR = "data"
@@ -635,10 +635,15 @@ _AUDIENCES = {
 
 def render_data_page(
     site: SiteInfo, version: DataVersion, dataset: Dataset, places: dict[str, ResolvedPlace]
-) -> str:
+) -> GeneratedPage:
     """The Data page: every export with its format, the fields, the licence, how to cite."""
-    from .pages import front_matter, render
+    skeleton = front_matter("Data", searched=False) + "# Data" + html_slot(0)
+    return GeneratedPage(skeleton, lambda: (_data_page_html(site, version, dataset, places),))
 
+
+def _data_page_html(
+    site: SiteInfo, version: DataVersion, dataset: Dataset, places: dict[str, ResolvedPlace]
+) -> str:
     records = [event_record(e, places.get(e.id), dataset, version) for e in dataset.events]
     listed = [*_FORMATS, "datapackage.json"]
     files = [
@@ -652,7 +657,7 @@ def render_data_page(
         for name in listed
     ]
     title, path = LICENSES.get(site.license, (site.license, ""))
-    body = render(
+    return render(
         "data.html",
         version=version,
         files=files,
@@ -664,4 +669,3 @@ def render_data_page(
         csl_href="citation.csl.json",
         bib_href="citation.bib",
     )
-    return front_matter("Data") + "# Data\n\n" + body + "\n"

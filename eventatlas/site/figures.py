@@ -16,6 +16,7 @@ from ..geocode import ResolvedPlace
 
 SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
+ZOOMED_IN_DEGREES = 60  # a map view at most this wide (longitude) draws 1:50m coastlines
 
 # How each kind of date is drawn; the legend on the page explains the same marks in words.
 TIMELINE_MARKS = {
@@ -67,7 +68,7 @@ def lanes_of(events: Iterable[Event]) -> list[str]:
 
 
 def timeline_mark(event: Event) -> str:
-    """Which mark draws the event: a point for a day, a span for a month or year, a bar for a range."""
+    """The event's mark: a point for a day, a span for a month or year, a bar for a range."""
     if event.date.is_point:
         return "day-approx" if event.date.approximate else "day"
     if event.date.approximate:
@@ -131,7 +132,8 @@ def focused_timeline_range(bounds: tuple[date, date], focus: Event) -> list[str]
 
 
 def timeline_axes(lanes: list[str]) -> dict:
-    """Lane names for the y axis, top to bottom; a figure is padding + rowHeight for each lane it shows."""
+    """Lane names for the y axis, top to bottom; a figure is padding + rowHeight for each lane it
+    shows."""
     return {"lanes": lanes, "rowHeight": 54, "padding": 90}
 
 
@@ -141,8 +143,15 @@ def map_view(places: Iterable[ResolvedPlace]) -> dict:
     return {"lat": lat, "lon": lon}
 
 
+def map_resolution(view: dict) -> int:
+    """Natural Earth's scale for a map view: 1:110m when wide, 1:50m (8 times the bytes) zoomed
+    in."""
+    return 50 if view["lon"][1] - view["lon"][0] <= ZOOMED_IN_DEGREES else 110
+
+
 def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:
-    """Half the extent of the whole map view, centred on the focused place (narrower near the map's edge, to stay centred)."""
+    """Half the extent of the whole map view, centred on the focused place (narrower near the map's
+    edge, to stay centred)."""
     lon_half = min(max((whole["lon"][1] - whole["lon"][0]) / 4, 25), max(180 - abs(focus.lon), 15))
     lat_half = min(
         max((whole["lat"][1] - whole["lat"][0]) / 4, 12, lon_half / 2.2),
@@ -152,7 +161,8 @@ def focused_map_view(whole: dict, focus: ResolvedPlace) -> dict:
 
 
 def _view_ranges(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
-    """A view holding every point with a margin, at least 30° wide, shaped about 2:1 like the figure."""
+    """A view holding every point with a margin, at least 30° wide, shaped about 2:1 like the
+    figure."""
     if not points:
         return [-60.0, 85.0], [-180.0, 180.0]
     lats, lons = [p[0] for p in points], [p[1] for p in points]

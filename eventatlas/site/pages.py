@@ -1,20 +1,25 @@
-"""Stage 4: the site's generated pages, as Markdown files holding escaped HTML.
+"""Stage 4: the site's generated pages: a small Markdown skeleton and the escaped HTML it stands
+for.
 
 Every value from the data goes through Jinja2 with autoescaping; summaries are Markdown
 rendered with raw HTML switched off, then sanitised by nh3. Page titles and descriptions
 are escaped too, because the theme prints front matter without escaping it.
+
+The HTML never goes through MkDocs' Markdown: a generated page's Markdown holds only its front
+matter, its headings (for the table of contents) and one slot paragraph per block of HTML, and
+`fill_html_slots` puts the HTML in after Markdown has run. Parsing large raw-HTML blocks was most
+of a build's time.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
 import jinja2
-import markdown
 import nh3
 import yaml
 from markupsafe import Markup
@@ -23,13 +28,17 @@ from ..data.load import Dataset
 from ..data.schema import Citation, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
+    CITE_SCRIPT,
     STATUS_NOTES,
     focused_config,
+    place_key,
     place_note,
     plain_summary,
     precision_note,
     published_label,
+    summary_markdown,
     view_config,
+    view_scripts,
 )
 from .citations import event_citation, event_jsonld
 from .figures import date_bounds, event_url, is_area
@@ -43,9 +52,11 @@ _ENV = jinja2.Environment(
     keep_trailing_newline=False,
     undefined=jinja2.StrictUndefined,
 )
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # LibYAML's: ten times faster per page
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
 SHOWABLE = ("timeline", "map", "list")
 NEIGHBOURS = 10  # events listed on each side of an event page's own event, without JavaScript
+LIST_PAGE = 250  # rows a list holds in a page's HTML; a longer list is paged over list/<n>/
 
 
 def render(template: str, **values) -> str:
@@ -60,17 +71,9 @@ def json_for_html(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=[], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
-    html = _markdown().reset().convert(text)
+    html = summary_markdown().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=SUMMARY_TAGS,
@@ -81,13 +84,46 @@ def render_summary(text: str) -> Markup:
     return Markup(clean)
 
 
-def front_matter(title: str, description: str = "") -> str:
-    meta = {"title": escape(title)}
+SLOT = "eventatlas-html-slot-{}"
+_FILLED_SLOT = re.compile(r"<p>eventatlas-html-slot-(\d+)</p>")
+
+
+def html_slot(index: int) -> str:
+    """A Markdown paragraph that stands for the index-th block of a page's pre-rendered HTML."""
+    return "\n\n" + SLOT.format(index) + "\n\n"
+
+
+def fill_html_slots(html: str, parts: Sequence[str]) -> str:
+    """Put each block of HTML where Markdown rendered its slot paragraph, in one pass (HTML put
+    in is never searched again)."""
+    return _FILLED_SLOT.sub(lambda match: parts[int(match.group(1))], html)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A generated page: its Markdown skeleton and a function rendering its blocks of HTML when
+    the page is written."""
+
+    skeleton: str
+    render_parts: Callable[[], tuple[str, ...]]
+
+    def markdown(self) -> str:
+        """The page as one Markdown text with its HTML in place (what a reader of docs/ would
+        expect)."""
+        parts = self.render_parts()
+        return re.sub(
+            r"eventatlas-html-slot-(\d+)", lambda m: parts[int(m.group(1))], self.skeleton
+        )
+
+
+def front_matter(title: str, description: str = "", searched: bool = True) -> str:
+    meta: dict = {"title": escape(title)}
     if description:
         meta["description"] = escape(" ".join(description.split())[:300])
-    return (
-        "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
-    )
+    if not searched:  # Pagefind indexes it; mkdocs-material's index would grow with every event
+        meta["search"] = {"exclude": True}
+    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True, width=10_000)
+    return "---\n" + text + "---\n\n"
 
 
 def relative_root(page_path: str) -> str:
@@ -115,7 +151,8 @@ def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str)
 
 @dataclass(frozen=True)
 class Overview:
-    """The view of all events that every event page starts from, worked out once per build, not once per page."""
+    """The view of all events that every event page starts from, worked out once per build, not once
+    per page."""
 
     config: dict
     bounds: tuple
@@ -152,9 +189,41 @@ def render_event_page(
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     whole: Overview,
-) -> str:
-    """The Markdown file for events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+) -> GeneratedPage:
+    """The page events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+    return GeneratedPage(
+        event_page_skeleton(event),
+        lambda: event_page_parts(event, place, dataset, places, whole),
+    )
+
+
+def event_page_skeleton(event: Event) -> str:
+    disputes = ["Where the sources disagree"] if event.disputes else []
+    headings = ["In context", "Sources", *disputes, "Cite this"]
+    body = html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
+    return front_matter(event.title, plain_summary(event.summary), searched=False) + body
+
+
+def event_page_parts(
+    event: Event,
+    place: ResolvedPlace | None,
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    whole: Overview,
+) -> tuple[str, ...]:
     root = "../../"
+    parts = [
+        render_event_facts(event, place),
+        _event_view(event, place, dataset, places, whole, root),
+        str(render_citations(event.citations, dataset, root)),
+    ]
+    if event.disputes:
+        parts.append(render_disputes(event, dataset, root))
+    parts.append(render_event_cite(event, place, dataset, whole))
+    return tuple(parts)
+
+
+def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: str) -> str:
     position = whole.positions[event.id]
     config = focused_config(whole.config, whole.bounds, position, event, place)
     listed = neighbours(dataset, position)
@@ -164,7 +233,7 @@ def render_event_page(
         if partial
         else f"{_plural(len(listed), 'event')}, in date order"
     )
-    view = _view_html(
+    return _view_html(
         f"ea-event-{event.id}",
         config,
         listed,
@@ -173,21 +242,74 @@ def render_event_page(
         root,
         (whole.timeline_alt, whole.map_alt),
         caption,
-        partial,
+        all_link=_all_events_link(dataset, position) if partial else None,
+        cited=True,
     )
-    parts = [
-        front_matter(event.title, plain_summary(event.summary)),
-        render_event_facts(event, place),
-        "",
-        "## In context",
-        "",
-        view,
-    ]
-    parts += ["", "## Sources", "", str(render_citations(event.citations, dataset, root))]
-    if event.disputes:
-        parts += ["", "## Where the sources disagree", "", render_disputes(event, dataset, root)]
-    parts += ["", "## Cite this", "", render_event_cite(event, place, dataset, whole)]
-    return "\n".join(parts) + "\n"
+
+
+def _all_events_link(dataset: Dataset, position: int) -> dict:
+    if len(dataset.events) > LIST_PAGE:
+        page = list_page_at(dataset, position // LIST_PAGE)
+        return {"url": page.url, "text": f"the list page of events {page.span} holds this one"}
+    return {"url": "", "text": "the home page lists them all"}
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the list of every event, for an atlas too long to list on one page."""
+
+    number: int
+    events: tuple[Event, ...]
+    span: str  # "251–500"
+
+    @property
+    def url(self) -> str:
+        return f"list/{self.number}/"
+
+    @property
+    def label(self) -> str:
+        first, last = self.events[0].date.label, self.events[-1].date.label
+        return f"Events {self.span}: {first} to {last}"
+
+
+def list_pages(dataset: Dataset) -> list[ListPage]:
+    """Every event in date order, LIST_PAGE to a page; none when one page lists them all."""
+    events = dataset.events
+    if len(events) <= LIST_PAGE:
+        return []
+    return [list_page_at(dataset, n) for n in range(-(-len(events) // LIST_PAGE))]
+
+
+def list_page_at(dataset: Dataset, index: int) -> ListPage:
+    """The index-th list page (from 0), made alone: an event page needs only the one holding it."""
+    start = index * LIST_PAGE
+    events = dataset.events[start : start + LIST_PAGE]
+    return ListPage(index + 1, tuple(events), f"{start + 1}–{start + len(events)}")
+
+
+def list_page_path(page: ListPage) -> str:
+    return f"list/{page.number}.md"
+
+
+def render_list_page(
+    page: ListPage, pages: list[ListPage], places: dict[str, ResolvedPlace], dataset: Dataset
+) -> GeneratedPage:
+    """A page of the list of every event: what a reader without JavaScript pages through."""
+    title = f"Events {page.span} of {len(dataset.events)}"
+    skeleton = front_matter(title, searched=False) + f"# {escape(title)}" + html_slot(0)
+    return GeneratedPage(
+        skeleton,
+        lambda: (
+            render(
+                "list_page.html",
+                root="../../",
+                rows=list_rows(page.events, places, dataset),
+                caption=f"{title}, in date order",
+                pager=pages,
+                current=page.number,
+            ),
+        ),
+    )
 
 
 def render_event_cite(
@@ -214,9 +336,22 @@ def render_cite(kind: str, citation: dict, version: DataVersion) -> str:
 
 
 def neighbours(dataset: Dataset, position: int) -> list[Event]:
-    """The event at `position` and those nearest to it in date order (all of them when there are few): what an event page lists without JavaScript."""
+    """The event at `position` and those nearest to it in date order (all of them when there are
+    few): what an event page lists without JavaScript."""
     start = max(0, min(position - NEIGHBOURS, len(dataset.events) - (2 * NEIGHBOURS + 1)))
     return list(dataset.events[start : start + 2 * NEIGHBOURS + 1])
+
+
+def render_event_detail(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> str:
+    """What the detail panel shows for an event: the event page's own facts, citations and
+    disputes, rendered by the same templates. Links are relative to the site root; the panel
+    rebases them on the page that shows it."""
+    return render(
+        "detail.html",
+        facts_html=Markup(render_event_facts(event, place)),
+        citations_html=render_citations(event.citations, dataset, ""),
+        disputes_html=Markup(render_disputes(event, dataset, "")) if event.disputes else "",
+    )
 
 
 def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
@@ -281,20 +416,27 @@ def render_view(
     show: Iterable[str] = SHOWABLE,
     cite: tuple[dict, DataVersion] | None = None,
 ) -> str:
-    """A view of some events, for a fenced eventatlas block: all of them are listed for readers without JavaScript."""
+    """A view of some events, for a fenced eventatlas block, listed for readers without
+    JavaScript: all of them, or the first LIST_PAGE and the list pages that hold every event."""
     config = view_config(dataset, places, events, tuple(show))
-    caption = f"{_plural(len(events), 'event')}, in date order"
+    paged = len(events) > LIST_PAGE
+    caption = (
+        f"Events 1–{LIST_PAGE} of {len(events)}, in date order"
+        if paged
+        else f"{_plural(len(events), 'event')}, in date order"
+    )
     cite_html = "\n" + render_cite("view", *cite) if cite else ""
     html = _view_html(
         view_id,
         config,
-        events,
+        events[:LIST_PAGE],
         places,
         dataset,
         root,
         (_timeline_alt(events), _map_alt(events, places)),
         caption,
-        partial=False,
+        pager=list_pages(dataset) if paged else [],
+        cited=cite is not None,
     )
     return html + cite_html
 
@@ -308,20 +450,27 @@ def _view_html(
     root: str,
     alts: tuple[str, str],
     caption: str,
-    partial: bool,
+    all_link: dict | None = None,
+    pager: list[ListPage] | None = None,
+    cited: bool = False,
 ) -> str:
-    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the list that needs no script."""
+    """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the
+    list that needs no script."""
     return render(
         "view.html",
         view_id=view_id,
         root=root,
         config_json=json_for_html(config),
+        scripts=view_scripts(config),
+        cite_script=CITE_SCRIPT if cited else "",
         show=config["show"],
         rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
-        partial=partial,
+        all_link=all_link,
+        pager=pager or [],
+        current=None,
     )
 
 
@@ -333,34 +482,70 @@ def _timeline_alt(events: list[Event]) -> str:
     if not events:
         return "Timeline: no events."
     span = f"from {events[0].date.label} to {max(events, key=lambda e: e.date.end).date.label}"
-    return f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. The table below lists every event."
+    return (
+        f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. "
+        "The table below lists every event."
+    )
 
 
 def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
-    names = sorted({places[e.id].name for e in events if e.id in places})
-    return f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {', '.join(names[:12])}{' …' if len(names) > 12 else ''}. The table below lists every event with its place."
-
-
-def render_sources_page(dataset: Dataset) -> str:
-    root = "../"
-    items = []
-    for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id)):
-        citing = [e for e in dataset.events if source.id in e.cited_source_ids]
-        items.append(
-            {
-                "source": source,
-                "published_label": published_label(source),
-                "events": [
-                    {"url": event_url(e.id), "title": e.title, "date": e.date.label} for e in citing
-                ],
-            }
-        )
-    intro = f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, with the sentence that supports it."
+    by_key = {place_key(e, places): places[e.id].name for e in events if e.id in places}
+    names = sorted(set(by_key.values()))
+    shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
     return (
-        front_matter("Sources")
-        + "# Sources\n\n"
-        + intro
-        + "\n\n"
-        + render("sources.html", sources=items, root=root)
-        + "\n"
+        f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {shown}. "
+        "The table below lists every event with its place."
     )
+
+
+def render_sources_page(dataset: Dataset) -> GeneratedPage:
+    intro = (
+        f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, "
+        "with the sentence that supports it."
+    )
+    skeleton = front_matter("Sources", searched=False) + "# Sources\n\n" + intro + html_slot(0)
+    return GeneratedPage(skeleton, lambda: (_sources_html(dataset),))
+
+
+def _sources_html(dataset: Dataset) -> str:
+    root = "../"
+    citing: dict[str, list[Event]] = {s.id: [] for s in dataset.sources}
+    for event in dataset.events:
+        for source_id in event.cited_source_ids:
+            citing[source_id].append(event)
+    items = [
+        {
+            "source": source,
+            "published_label": published_label(source),
+            "events": [
+                {"url": event_url(e.id), "title": e.title, "date": e.date.label}
+                for e in citing[source.id]
+            ],
+        }
+        for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id))
+    ]
+    return render("sources.html", sources=items, root=root)
+
+
+SEARCH_PAGE = "find.md"
+_SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
+<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event,
+and the <a href="../sources/">sources page</a> every source with the events that cite it.</p>
+</noscript>
+<link rel="stylesheet" href="../pagefind/pagefind-ui.css">
+<script src="../pagefind/pagefind-ui.js"></script>
+<script>
+(function () {
+  var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) ui.triggerSearch(query);
+})();
+</script>"""
+
+
+def render_search_page() -> GeneratedPage:
+    """The search page: Pagefind's UI over every page, served from the site, loading its index in
+    small chunks."""
+    intro = "Search every event by title, actor, place or summary, and every page of this site."
+    skeleton = front_matter("Search", searched=False) + "# Search\n\n" + intro + html_slot(0)
+    return GeneratedPage(skeleton, lambda: (_SEARCH_HTML,))

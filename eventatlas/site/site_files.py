@@ -1,7 +1,9 @@
 """Stage 5: every file the plugin adds to the site, by its path inside the site.
 
-Pages (events, sources), open-data exports and the shared assets: plotly.js copied once from
-the installed plotly package, the world geography, the figure-drawing script and styles.
+Pages (events, sources), open-data exports and the shared assets: the vendored plotly.js geo
+partial bundle, the world geography at two scales, the figure-drawing scripts and styles.
+Every page loads only the small scripts of `SCRIPTS`; a page with a view loads the data, and a
+page with a figure plotly.js and the geography, on demand (see `atlas.view_scripts`).
 """
 
 from __future__ import annotations
@@ -11,39 +13,59 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import plotly
 import plotly.io as pio
 
 from ..data.load import Dataset
 from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
 from ..geocode import ResolvedPlace
 from ..progress import progress
-from .atlas import build_atlas, event_detail
+from .atlas import (
+    ASSET_DIR,
+    ATLAS_SCHEMA_PATH,
+    CITE_SCRIPT,
+    DATA_SCRIPT,
+    atlas_json_schema,
+    build_atlas,
+)
 from .exports import DATA_PAGE, export_texts, render_data_page
-from .pages import json_for_html, overview, render_event_page, render_sources_page
+from .pages import (
+    SEARCH_PAGE,
+    GeneratedPage,
+    json_for_html,
+    list_page_path,
+    list_pages,
+    overview,
+    render_event_detail,
+    render_event_page,
+    render_list_page,
+    render_search_page,
+    render_sources_page,
+)
 from .version import DataVersion, SiteInfo, data_version
 
-ASSET_DIR = "assets/eventatlas"
 OWN_SCRIPTS = [
     "eventatlas-state.js",
     "eventatlas-figures.js",
     "eventatlas-ui.js",
-    "eventatlas-cite.js",
     "eventatlas.js",
 ]  # in load order
-SCRIPTS = [
-    f"{ASSET_DIR}/{name}"
-    for name in ("world_50m.js", "plotly.min.js", "templates.js", "atlas.js", *OWN_SCRIPTS)
-]
+SCRIPTS = [f"{ASSET_DIR}/{name}" for name in OWN_SCRIPTS]
+ON_DEMAND_SCRIPTS = [CITE_SCRIPT]  # a page's views load them (see `atlas.view_scripts`)
 STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 
 @dataclass(frozen=True)
 class SiteFile:
-    """A file to add to the site: text or bytes content, or a file on disk to copy."""
+    """A file to add to the site: text or bytes content, a file on disk to copy, or a generated
+    page."""
 
     content: str | bytes | None = None
     copy_from: Path | None = None
+    page: GeneratedPage | None = None  # its skeleton is the content; its HTML is rendered late
+
+    @classmethod
+    def of_page(cls, page: GeneratedPage) -> SiteFile:
+        return cls(page.skeleton, page=page)
 
 
 def event_page_path(event_id: str) -> str:
@@ -61,12 +83,20 @@ def site_files(
     version = version or data_version(dataset, places)
     whole = overview(dataset, places, site, version)
     files = {
-        event_page_path(e.id): SiteFile(
+        event_page_path(e.id): SiteFile.of_page(
             render_event_page(e, places.get(e.id), dataset, places, whole)
         )
         for e in progress(list(dataset.events), "writing event pages")
     }
-    files["sources.md"] = SiteFile(render_sources_page(dataset))
+    files["sources.md"] = SiteFile.of_page(render_sources_page(dataset))
+    files[SEARCH_PAGE] = SiteFile.of_page(render_search_page())
+    pages = list_pages(dataset)
+    files.update(
+        {
+            list_page_path(p): SiteFile.of_page(render_list_page(p, pages, places, dataset))
+            for p in pages
+        }
+    )
     files.update(schema_files())
     files.update(export_files(dataset, places, site, version))
     files.update(atlas_files(dataset, places))
@@ -79,17 +109,20 @@ def schema_files() -> dict[str, SiteFile]:
     return {
         SCHEMA_PATH: SiteFile(json_schema()),
         PLACES_SCHEMA_PATH: SiteFile(places_json_schema()),
+        ATLAS_SCHEMA_PATH: SiteFile(atlas_json_schema()),
     }
 
 
 def asset_files() -> dict[str, SiteFile]:
     own = resources.files("eventatlas.site") / "assets"
-    topojson = (own / "world_50m.json").read_text(encoding="utf-8")
     files = {
-        f"{ASSET_DIR}/plotly.min.js": SiteFile(
-            copy_from=Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-        ),
-        f"{ASSET_DIR}/world_50m.js": SiteFile(_geo_assets_script(topojson)),
+        f"{ASSET_DIR}/plotly-geo.min.js": SiteFile(copy_from=Path(str(own / "plotly-geo.min.js"))),
+        **{
+            f"{ASSET_DIR}/world_{scale}.js": SiteFile(
+                _geo_assets_script(scale, (own / f"world_{scale}.json").read_text(encoding="utf-8"))
+            )
+            for scale in ("110m", "50m")
+        },
         f"{ASSET_DIR}/templates.js": SiteFile(_templates_script()),
         f"{ASSET_DIR}/eventatlas.css": SiteFile(
             (own / "eventatlas.css").read_text(encoding="utf-8")
@@ -104,21 +137,29 @@ def asset_files() -> dict[str, SiteFile]:
             for name in OWN_SCRIPTS
         }
     )
+    files.update(
+        {
+            path: SiteFile((own / path.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+            for path in ON_DEMAND_SCRIPTS
+        }
+    )
     return files
 
 
 def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
     """The shared data every view draws from, and one detail script per event, loaded on demand."""
     files = {
-        f"{ASSET_DIR}/atlas.js": SiteFile(
+        DATA_SCRIPT: SiteFile(
             f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n"
         )
     }
-    sources = {s.id: i for i, s in enumerate(dataset.sources)}
     for event in dataset.events:
-        detail = json_for_html(event_detail(event, sources))
+        detail = json_for_html(
+            {"id": event.id, "html": render_event_detail(event, places.get(event.id), dataset)}
+        )
         files[detail_path(event.id)] = SiteFile(
-            f"window.EventAtlasDetails = window.EventAtlasDetails || {{}};\nwindow.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
+            "window.EventAtlasDetails = window.EventAtlasDetails || {};\n"
+            f"window.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
         )
     return files
 
@@ -127,12 +168,12 @@ def detail_path(event_id: str) -> str:
     return f"{ASSET_DIR}/detail/{event_id}.js"
 
 
-def _geo_assets_script(topojson: str) -> str:
+def _geo_assets_script(scale: str, topojson: str) -> str:
     # plotly.js reads map geography from here instead of fetching it from a CDN.
     return (
         "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
         "window.PlotlyGeoAssets.topojson = window.PlotlyGeoAssets.topojson || {};\n"
-        f"window.PlotlyGeoAssets.topojson.world_50m = {topojson.strip()};\n"
+        f"window.PlotlyGeoAssets.topojson.world_{scale} = {topojson.strip()};\n"
     )
 
 
@@ -164,5 +205,5 @@ def export_files(
     files = {
         path: SiteFile(text) for path, text in export_texts(dataset, places, site, version).items()
     }
-    files[DATA_PAGE] = SiteFile(render_data_page(site, version, dataset, places))
+    files[DATA_PAGE] = SiteFile.of_page(render_data_page(site, version, dataset, places))
     return files

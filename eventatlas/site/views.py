@@ -22,7 +22,7 @@ import yaml
 
 from ..data.dates import DateSyntaxError, EventDate, parse_partial_date
 from ..data.schema import Event
-from ..errors import BuildError
+from ..errors import BuildError, Location
 
 FENCE = re.compile(
     r"^(?P<fence>```+|~~~+)[ \t]*eventatlas[ \t]*\n(?P<body>.*?)^(?P=fence)[ \t]*$", re.M | re.S
@@ -37,6 +37,7 @@ SELECTORS = {
 }
 PERIOD_KEYS = ("from", "to")
 KEYS = (*SELECTORS, *PERIOD_KEYS, "show")
+BLOCK = "eventatlas block"  # the subject of a block's problems
 
 
 @dataclass(frozen=True)
@@ -68,24 +69,26 @@ def find_view_blocks(markdown: str) -> list[tuple[re.Match, int]]:
 
 
 def lines_before(markdown: str, source: str) -> int:
-    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands on."""
+    """How many lines of the page's file (its front matter) come before the Markdown MkDocs hands
+    on."""
     return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
 
 
-def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
-    """Read a block's YAML, check every name against the data, raise BuildError saying what is wrong."""
+def parse_view_spec(body: str, events: list[Event], where: Location) -> ViewSpec:
+    """Read a block's YAML, check every name against the data, raise BuildError saying what is
+    wrong."""
     try:
         data = yaml.safe_load(body) or {}
     except yaml.YAMLError as error:
-        raise BuildError(f"{where}: the eventatlas block is not valid YAML: {error}") from None
+        raise BuildError.at(where, BLOCK, f"is not valid YAML: {error}") from None
     if not isinstance(data, dict):
-        raise BuildError(
-            f"{where}: the eventatlas block must be 'key: value' lines (keys: {', '.join(KEYS)})"
-        )
+        raise BuildError.at(where, BLOCK, f"must be 'key: value' lines (keys: {', '.join(KEYS)})")
     unknown_keys = sorted(set(data) - set(KEYS))
     if unknown_keys:
-        raise BuildError(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown_keys))} in the eventatlas block; expected {', '.join(KEYS)}"
+        raise BuildError.at(
+            where,
+            BLOCK,
+            f"unknown key(s) {', '.join(map(repr, unknown_keys))}; expected {', '.join(KEYS)}",
         )
     filters = {key: _names(data[key], key, where) for key in SELECTORS if key in data}
     for key, names in filters.items():
@@ -96,23 +99,26 @@ def parse_view_spec(body: str, events: list[Event], where: str) -> ViewSpec:
     return ViewSpec(filters, show, period)
 
 
-def _period_bound(value, key: str, where: str) -> EventDate:
+def _period_bound(value, key: str, where: Location) -> EventDate:
     try:
         return parse_partial_date(str(value))
     except DateSyntaxError as error:
-        raise BuildError(f"{where}: '{key}' in the eventatlas block: {error}") from None
+        raise BuildError.at(where, BLOCK, f"'{key}': {error}") from None
 
 
-def _names(value, key: str, where: str) -> tuple[str, ...]:
+def _names(value, key: str, where: Location) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
     if not all(isinstance(v, str) and v.strip() for v in values):
-        raise BuildError(f"{where}: '{key}' in the eventatlas block must be text or a list of text")
+        raise BuildError.at(where, BLOCK, f"'{key}' must be text or a list of text")
     return tuple(values)
 
 
-def _check_known(key: str, names, known: set[str], where: str) -> None:
+def _check_known(key: str, names, known: set[str], where: Location) -> None:
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise BuildError(
-            f"{where}: '{key}' names {', '.join(map(repr, unknown))}, which the data does not have; known: {', '.join(sorted(known)[:20])}"
+        raise BuildError.at(
+            where,
+            BLOCK,
+            f"'{key}' names {', '.join(map(repr, unknown))}, which the data does not have; "
+            f"known: {', '.join(sorted(known)[:20])}",
         )

@@ -1,5 +1,6 @@
 /* "Cite this": puts the page's full address in the citation (a view's filters live in it),
-   and offers copy and download. Everything is set as text, never as HTML. */
+   and offers copy and download. Everything is set as text, never as HTML. Loaded only by pages
+   with a view that has a cite block (view.html, data-ea-script="cite"). */
 (function () {
   "use strict";
 
@@ -90,13 +91,20 @@
     });
   }
 
+  /* A view loads this script on demand, perhaps before mkdocs-material has set up document$, and
+     only once: later pages reached by instant navigation arrive through document$. */
+  function start() {
+    refreshAll();
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(refreshAll);
+    }
+  }
+
   window.addEventListener("hashchange", refreshAll);
   window.addEventListener("popstate", refreshAll);
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(refreshAll); // mkdocs-material's instant navigation
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", refreshAll);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    refreshAll();
+    start();
   }
 })();

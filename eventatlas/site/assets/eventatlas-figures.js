@@ -6,24 +6,18 @@
   "use strict";
 
   const MAX_TITLES = 8;
-  const PALETTES = {
-    light: {
-      main: "#3949ab",
-      accent: "#c4320a",
-      ring: "#111111",
-      land: "#eef0f3",
-      ocean: "#d4e3f1",
-      border: "#9aa3ad",
-    },
-    dark: {
-      main: "#9fa8da",
-      accent: "#ff8a65",
-      ring: "#ffffff",
-      land: "#2b3040",
-      ocean: "#18202c",
-      border: "#5c6677",
-    },
-  };
+  const DAY = 86400000;
+  const BAR_POINTS = 24; /* at most, along each edge of a bar: where a pointer can pick it */
+
+  /* The colours are the CSS variables of eventatlas.css, read for the scheme now shown. */
+  function palette(element) {
+    const style = getComputedStyle(element);
+    const colours = {};
+    ["main", "accent", "ring", "land", "ocean", "border"].forEach(function (name) {
+      colours[name] = style.getPropertyValue("--ea-" + name).trim();
+    });
+    return colours;
+  }
 
   function escapeText(text) {
     return String(text)
@@ -34,12 +28,16 @@
       .replace(/'/g, "&#39;");
   }
 
+  /* `end` is the last day, inclusive; a bar reaches to the end of that day. */
+  function endExclusive(e) {
+    return Date.parse(e.end) + DAY;
+  }
+
   function midpoint(e) {
-    const start = Date.parse(e.start),
-      end = Date.parse(e.end);
+    const start = Date.parse(e.start);
     return e.mark.indexOf("day") === 0
       ? e.start
-      : new Date(start + (end - start) / 2).toISOString().slice(0, 10);
+      : new Date(start + (endExclusive(e) - start) / 2).toISOString().slice(0, 10);
   }
 
   function laneHeights(model) {
@@ -63,26 +61,22 @@
 
   const HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}<extra></extra>";
 
-  function markTrace(model, key, mark, events, heights, colours) {
-    const y = events.map(function (i) {
-      const e = model.events[i];
-      return heights.get(e.lane) + e.row;
-    });
-    const common = {
-      name: mark.name,
-      y: y,
-      customdata: events.map(function (i) {
-        return eventRow(model, i);
-      }),
-      hovertemplate: HOVER,
-      meta: key,
-    };
+  function markTrace(model, key, mark, events, heights, options) {
+    const colours = options.colours;
+    const common = { name: mark.name, hovertemplate: HOVER, meta: key };
     if (mark.kind === "point") {
       return Object.assign(common, {
         type: "scatter",
         mode: "markers",
         x: events.map(function (i) {
           return model.events[i].start;
+        }),
+        y: events.map(function (i) {
+          const e = model.events[i];
+          return heights.get(e.lane) + e.row;
+        }),
+        customdata: events.map(function (i) {
+          return eventRow(model, i);
         }),
         marker: {
           size: 13,
@@ -93,29 +87,59 @@
         },
       });
     }
-    return Object.assign(common, {
-      type: "bar",
-      orientation: "h",
-      width: mark.width,
-      base: events.map(function (i) {
-        return model.events[i].start;
-      }),
-      x: events.map(function (i) {
-        const e = model.events[i];
-        return Date.parse(e.end) - Date.parse(e.start);
-      }),
-      marker: {
-        color: colours.main,
-        opacity: mark.opacity,
-        pattern: {
-          shape: mark.pattern,
-          fgcolor: colours.main,
-          bgcolor: "rgba(0,0,0,0)",
-          solidity: 0.35,
-        },
-        line: { width: 1.5, color: colours.main },
+    return Object.assign(common, barOutlines(model, events, heights, mark), {
+      type: "scatter",
+      mode: "lines",
+      fill: "toself",
+      hoveron: "points",
+      opacity: mark.opacity,
+      fillcolor: colours.main,
+      fillpattern: {
+        shape: mark.pattern,
+        fgcolor: colours.main,
+        bgcolor: "rgba(0,0,0,0)",
+        solidity: 0.35,
       },
+      line: { width: 1.5, color: colours.main },
     });
+  }
+
+  /* The bars of one mark as filled rectangles in a single scatter trace (the plotly.js geo bundle
+     has no bar trace), one closed outline per event, apart by a gap. Each outline has a point
+     every few days along its edges, all carrying the event, so a pointer anywhere on a bar
+     picks it. */
+  function barOutlines(model, events, heights, mark) {
+    const x = [],
+      y = [],
+      customdata = [];
+    const range = model.config.range;
+    const step = (Date.parse(range[1]) - Date.parse(range[0])) / 150;
+    const half = mark.width / 2;
+    events.forEach(function (i) {
+      const e = model.events[i],
+        row = eventRow(model, i),
+        middle = heights.get(e.lane) + e.row;
+      const start = Date.parse(e.start),
+        end = endExclusive(e);
+      const pieces = Math.min(BAR_POINTS, Math.max(1, Math.ceil((end - start) / step)));
+      const edge = function (k) {
+        return start + ((end - start) * k) / pieces;
+      };
+      for (let k = 0; k <= pieces; k += 1) {
+        x.push(edge(k));
+        y.push(middle - half);
+        customdata.push(row);
+      }
+      for (let k = pieces; k >= 0; k -= 1) {
+        x.push(edge(k));
+        y.push(middle + half);
+        customdata.push(row);
+      }
+      x.push(null);
+      y.push(null);
+      customdata.push(null);
+    });
+    return { x: x, y: y, customdata: customdata };
   }
 
   function overlayTrace(name, x, y, marker) {
@@ -145,7 +169,7 @@
   }
 
   function timeline(model, visible, state, options) {
-    const colours = PALETTES[options.scheme];
+    const colours = options.colours;
     const marks = model.data.timeline.marks;
     const heights = laneHeights(model);
     const position = function (i) {
@@ -156,7 +180,7 @@
       const events = visible.filter(function (i) {
         return model.events[i].mark === key;
       });
-      return markTrace(model, key, marks[key], events, heights, colours);
+      return markTrace(model, key, marks[key], events, heights, options);
     });
     const disputed = visible.filter(function (i) {
       return model.events[i].disputed;
@@ -304,7 +328,7 @@
   }
 
   function map(model, visible, state, options) {
-    const colours = PALETTES[options.scheme];
+    const colours = options.colours;
     const groups = placeGroups(model, visible);
     const marks = model.data.map.marks;
     const data = Object.keys(marks).map(function (key) {
@@ -382,7 +406,7 @@
       dragmode: options.narrow ? false : "pan",
       geo: {
         projection: { type: "natural earth" },
-        resolution: 50,
+        resolution: model.config.geo,
         fitbounds: false,
         lataxis: { range: model.config.map.lat.slice() },
         lonaxis: { range: model.config.map.lon.slice() },
@@ -405,5 +429,11 @@
     return layout;
   }
 
-  EA.figures = { timeline: timeline, map: map, placeCluster: placeCluster, escapeText: escapeText };
+  EA.figures = {
+    timeline: timeline,
+    map: map,
+    placeCluster: placeCluster,
+    escapeText: escapeText,
+    palette: palette,
+  };
 })((window.EventAtlas = window.EventAtlas || {}));

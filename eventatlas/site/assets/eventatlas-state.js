@@ -43,18 +43,36 @@
     return date.toISOString().slice(0, 10);
   }
 
+  /* The data ships each event field as one array (atlas.EventColumns); the views read one
+     object per event, made once per page load. */
+  function eventRows(data) {
+    if (!data.eventRows) {
+      const columns = data.events,
+        fields = Object.keys(columns);
+      data.eventRows = columns.id.map(function (_, i) {
+        const row = {};
+        fields.forEach(function (field) {
+          row[field] = columns[field][i];
+        });
+        return row;
+      });
+    }
+    return data.eventRows;
+  }
+
   /* The events of one view, with lookups the filters and figures need. */
   function Model(data, config) {
+    const events = eventRows(data);
     this.data = data;
     this.config = config;
-    this.events = data.events;
+    this.events = events;
     this.scope =
       config.events ||
-      data.events.map(function (_, i) {
+      events.map(function (_, i) {
         return i;
       });
     this.byId = new Map(
-      data.events.map(function (e, i) {
+      events.map(function (e, i) {
         return [e.id, i];
       }),
     );
@@ -64,7 +82,7 @@
     this.lanes = Array.from(
       new Set(
         this.scope.map(function (i) {
-          return data.events[i].lane;
+          return events[i].lane;
         }),
       ),
     ).sort(function (a, b) {
@@ -74,13 +92,13 @@
 
   /* For each filter, the names that occur in this view's events and how often. */
   Model.prototype.countOptions = function () {
-    const data = this.data;
+    const events = this.events;
     const counts = { actors: new Map(), tags: new Map(), places: new Map(), statuses: new Map() };
     function add(map, key) {
       map.set(key, (map.get(key) || 0) + 1);
     }
     this.scope.forEach(function (i) {
-      const e = data.events[i];
+      const e = events[i];
       e.actors.forEach(function (a) {
         add(counts.actors, a);
       });
@@ -111,7 +129,7 @@
   Model.prototype.lastDay = function () {
     const events = this.events;
     return this.scope.reduce(function (last, i) {
-      const end = addDays(events[i].end, -1);
+      const end = events[i].end;
       return last && last > end ? last : end;
     }, null);
   };
@@ -199,7 +217,7 @@
         (state.tag === null || e.tags.indexOf(state.tag) >= 0) &&
         (state.place === null || e.place === state.place) &&
         (state.status === null || e.status === state.status) &&
-        (!state.from || e.end > state.from) &&
+        (!state.from || e.end >= state.from) &&
         (!state.to || e.start <= state.to) &&
         (!state.disputed || !!e.disputed)
       );

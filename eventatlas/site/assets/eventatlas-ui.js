@@ -276,7 +276,7 @@
         {},
         e.sources
           .map(function (s) {
-            return data.sources[s].publisher;
+            return data.publishers[s];
           })
           .join(", "),
       ),
@@ -386,134 +386,29 @@
     );
   }
 
-  function fact(term, value) {
-    return [el("dt", {}, term), el("dd", {}, value)];
-  }
-
-  function eventFacts(view, i) {
-    const model = view.model,
-      e = model.events[i],
-      data = model.data,
-      place = data.places[e.place];
-    const status = data.statuses[e.status];
-    return el(
-      "dl",
-      { class: "ea-facts" },
-      fact("Date", [
-        el("time", { datetime: e.start }, e.date),
-        " ",
-        el("span", { class: "ea-precision", "data-slot": "precision" }),
-        e.editorDate
-          ? [
-              " ",
-              el(
-                "span",
-                { class: "ea-badge", title: "the cited sources do not give this date" },
-                "date supplied by the editor",
-              ),
-            ]
-          : null,
-      ]),
-      fact("Place", [
-        place.name,
-        " ",
-        el("span", { class: "ea-precision" }, "(" + place.note + ")"),
-      ]),
-      e.actors.length
-        ? fact(
-            "Actors",
-            e.actors
-              .map(function (a) {
-                return data.actors[a];
-              })
-              .join(", "),
-          )
-        : null,
-      fact(
-        "Themes",
-        e.tags
-          .map(function (t) {
-            return data.tags[t];
-          })
-          .join(", "),
-      ),
-      fact("Status", [
-        badge(status, "ea-status-" + status),
-        " ",
-        el("span", { class: "ea-note", "data-slot": "status" }),
-      ]),
-    );
-  }
-
-  function citationList(view, citations) {
-    const sources = view.model.data.sources;
-    return el(
-      "ol",
-      { class: "ea-citations" },
-      citations.map(function (c) {
-        const source = sources[c.source];
-        return el(
-          "li",
-          {},
-          el("blockquote", { lang: source.lang }, c.quote),
-          el(
-            "p",
-            { class: "ea-cite" },
-            "— ",
-            link(view.root + "sources/#" + source.id, source.publisher),
-            ", ",
-            el("cite", {}, source.title),
-            ", " + (source.published || "undated"),
-          ),
-        );
-      }),
-    );
-  }
-
-  function disputeList(view, disputes) {
-    return disputes.map(function (d) {
-      return el(
-        "section",
-        { class: "ea-dispute" },
-        el("p", { class: "ea-dispute-about" }, el("strong", {}, "Sources disagree: " + d.about)),
-        el(
-          "ul",
-          {},
-          d.versions.map(function (v) {
-            return el(
-              "li",
-              {},
-              el("p", { class: "ea-claim" }, v.claim),
-              citationList(view, v.citations),
-            );
-          }),
-        ),
-      );
+  /* The one reviewed markup sink. A detail script carries the event page's own facts, citations
+     and disputes, rendered at build time by the same Jinja templates: every data text autoescaped,
+     summaries sanitised by nh3 (http(s) links only). DOMParser builds the nodes inert (no script
+     runs while parsing); the site's own links are then rebased on this page. */
+  function trustedFragment(view, html) {
+    const parsed = new DOMParser().parseFromString(html, "text/html");
+    parsed.querySelectorAll("a[href]").forEach(function (a) {
+      a.setAttribute("href", rebased(view, a.getAttribute("href")));
     });
+    const fragment = document.createDocumentFragment();
+    Array.from(parsed.body.childNodes).forEach(function (node) {
+      fragment.appendChild(document.adoptNode(node));
+    });
+    return fragment;
   }
 
-  function fillDetail(view, panel, detail) {
-    const precision = panel.querySelector("[data-slot=precision]");
-    precision.textContent = "(" + detail.precision + ")";
-    if (detail.dateNote) {
-      precision.parentNode.appendChild(
-        el("span", { class: "ea-note ea-date-note" }, detail.dateNote),
-      );
+  /* http(s) links stay; the site's own links (relative to its root) get this page's way there. */
+  function rebased(view, href) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href);
+    if (scheme) {
+      return /^https?$/i.test(scheme[1]) ? href : "#";
     }
-    panel.querySelector("[data-slot=status]").textContent = detail.statusNote;
-    const body = panel.querySelector(".ea-detail-body");
-    body.textContent = "";
-    append(body, [
-      el("p", { class: "ea-summary" }, detail.summary),
-      el("h4", {}, "Sources"),
-      citationList(view, detail.citations),
-    ]);
-    if (detail.disputes.length) {
-      append(body, [
-        el("h4", {}, "Where the sources disagree"),
-        disputeList(view, detail.disputes),
-      ]);
-    }
+    return href.charAt(0) === "#" || href.charAt(0) === "/" ? href : view.root + href;
   }
 
   function showEvent(view, panel, i) {
@@ -521,20 +416,21 @@
     panel.textContent = "";
     append(panel, [
       panelHead(view, e.title),
-      eventFacts(view, i),
-      el("div", { class: "ea-detail-body" }, el("p", { class: "ea-note" }, "Loading the sources…")),
+      el("div", { class: "ea-detail-body" }, el("p", { class: "ea-note" }, "Loading the details…")),
       el("p", { class: "ea-detail-link" }, link(eventUrl(view, i), "Open this event's page")),
     ]);
     return loadDetail(view.root, e.id).then(
       function (detail) {
         if (panel.getAttribute("data-showing") === e.id) {
-          fillDetail(view, panel, detail);
+          const body = panel.querySelector(".ea-detail-body");
+          body.textContent = "";
+          body.appendChild(trustedFragment(view, detail.html));
         }
       },
       function () {
         if (panel.getAttribute("data-showing") === e.id) {
           panel.querySelector(".ea-detail-body").textContent =
-            "The sources could not be loaded here; open the event's page to read them.";
+            "The details could not be loaded here; open the event's page to read them.";
         }
       },
     );

@@ -26,7 +26,12 @@
   function figureOptions(view) {
     const templates = window.EventAtlasTemplates || {};
     const width = view.el.clientWidth;
-    return { scheme: scheme(), template: templates[scheme()], narrow: width < 600, width: width };
+    return {
+      colours: F.palette(view.el),
+      template: templates[scheme()],
+      narrow: width < 600,
+      width: width,
+    };
   }
 
   /* ---- state changes ---- */
@@ -322,6 +327,9 @@
   let plotlyStyles = [];
 
   function keepPlotlyStyles() {
+    if (plotlyStyles.length) {
+      return;
+    }
     plotlyStyles = Array.from(document.querySelectorAll("head style[id^='plotly.js']")).map(
       function (style) {
         return {
@@ -344,6 +352,75 @@
     });
   }
 
+  /* ---- loading: the data for any view, plotly.js and the geography only for a figure ---- */
+
+  /* The shape of window.EventAtlasData this script reads; atlas.ATLAS_VERSION in Python. */
+  const DATA_VERSION = 2;
+  /* url → promise; view.html's inline starter fills it while the page is still being read. */
+  const loading = (window.EventAtlasLoading = window.EventAtlasLoading || {});
+
+  /* Scripts, not fetch(): a script is cached by the browser and also loads from file://. Each runs
+     as soon as it arrives: none needs another while it runs. */
+  function loadScript(url) {
+    if (!loading[url]) {
+      loading[url] = new Promise(function (resolve, reject) {
+        const script = U.el("script", { src: url });
+        script.onload = resolve;
+        script.onerror = function () {
+          delete loading[url];
+          reject(new Error("eventatlas: could not load " + url));
+        };
+        document.head.appendChild(script);
+      });
+    }
+    return loading[url];
+  }
+
+  function scriptsFor(elements, kind) {
+    const urls = new Set();
+    elements.forEach(function (element) {
+      element.querySelectorAll('link[data-ea-script="' + kind + '"]').forEach(function (link) {
+        urls.add(link.href);
+      });
+    });
+    return Promise.all(Array.from(urls).map(loadScript));
+  }
+
+  /* Data from another version of the site (a cached copy, a half-deployed site): said in the
+     console and on the page, and the views are left as the list that needs no script. */
+  function dataProblem() {
+    const data = window.EventAtlasData;
+    if (!data) {
+      return "the atlas data did not load";
+    }
+    if (data.version !== DATA_VERSION) {
+      return (
+        "the atlas data is version " + data.version + " but this page reads version " + DATA_VERSION
+      );
+    }
+    return null;
+  }
+
+  function showProblem(elements, problem) {
+    console.error("eventatlas: " + problem);
+    elements.forEach(function (element) {
+      const toolbar = element.querySelector(".ea-toolbar");
+      toolbar.textContent = "";
+      toolbar.appendChild(
+        U.el(
+          "p",
+          { class: "ea-notice", role: "alert" },
+          "The timeline and map could not be shown (" +
+            problem +
+            "). Reload the page; the list below still holds every event.",
+        ),
+      );
+      toolbar.hidden = false;
+    });
+  }
+
+  let generation = 0;
+
   function setUpAll() {
     nameThemeDialogs();
     restorePlotlyStyles();
@@ -363,18 +440,46 @@
         window.Plotly.purge(plot);
       });
     });
-    if (!window.EventAtlasData) {
-      views = [];
+    views = [];
+    generation += 1;
+    if (!elements.length) {
       return;
     }
-    views = elements.map(setUp);
-    views.forEach(function (view) {
-      const canonical = address(view);
-      if (canonical !== location.pathname + location.search + location.hash) {
-        history.replaceState(history.state, "", canonical);
-      }
-      render(view);
-    });
+    const current = generation;
+    const data = scriptsFor(elements, "data");
+    const figures = scriptsFor(elements, "figures");
+    figures.catch(function () {}); /* reported below, once the data is in */
+    data
+      .then(function () {
+        if (current !== generation) {
+          return null;
+        }
+        const problem = dataProblem();
+        if (problem) {
+          showProblem(elements, problem);
+          return null;
+        }
+        views = elements.map(setUp);
+        views.forEach(function (view) {
+          const canonical = address(view);
+          if (canonical !== location.pathname + location.search + location.hash) {
+            history.replaceState(history.state, "", canonical);
+          }
+          render(view);
+        });
+        return figures;
+      })
+      .then(function (drawn) {
+        if (drawn && current === generation) {
+          keepPlotlyStyles();
+          redrawAll();
+        }
+      })
+      .catch(function (error) {
+        if (current === generation) {
+          showProblem(elements, error.message.replace(/^eventatlas: /, ""));
+        }
+      });
   }
 
   function restoreFromAddress() {
@@ -414,7 +519,6 @@
 
   function start() {
     shownScheme = scheme();
-    keepPlotlyStyles();
     new MutationObserver(schemeChanged).observe(document.body, {
       attributes: true,
       attributeFilter: ["data-md-color-scheme"],

@@ -1,0 +1,75 @@
+"""The contract between Python and the browser: the detail panel says, for every event, exactly
+what the event page says (both come from the same templates), and a page refuses data of
+another version loudly but gracefully."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PARTS = """([selector, outsideView]) => {
+    const root = document.querySelector(selector);
+    const inside = el => !outsideView || !el.closest('.ea-view');
+    const all = selector => Array.from(root.querySelectorAll(selector)).filter(inside);
+    const text = el => el.innerText.replace(/\\s+/g, ' ').trim();
+    return {
+        facts: all('.ea-event .ea-facts').map(text),
+        summary: all('.ea-event .ea-summary').map(text),
+        citations: all('.ea-citations > li').map(text),
+        disputes: all('.ea-disputes').map(text),
+        links: all('.ea-event a[href], .ea-citations a[href], .ea-disputes a[href]')
+            .map(a => a.href),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def event_ids(built_site) -> list[str]:
+    events = json.loads((built_site / "data/events.json").read_text(encoding="utf-8"))["events"]
+    return [e["id"] for e in events]
+
+
+def test_the_panel_says_what_the_event_page_says_for_every_event(
+    browser, site_url, warm_page, event_ids
+):
+    page = warm_page.page
+    page.goto(site_url)
+    page.wait_for_selector(".ea-view[data-ready]")
+    plain = browser.new_context(java_script_enabled=False).new_page()
+    for event_id in event_ids:
+        page.evaluate(
+            "id => { history.pushState(null, '', '?event=' + id);"
+            " dispatchEvent(new PopStateEvent('popstate')); }",
+            event_id,
+        )
+        page.wait_for_function(
+            "id => document.querySelector('.ea-detail').getAttribute('data-showing') === id"
+            " && document.querySelector('.ea-detail .ea-citations')",
+            arg=event_id,
+        )
+        panel = page.evaluate(PARTS, [".ea-detail", False])
+        plain.goto(f"{site_url}events/{event_id}/")
+        own = plain.evaluate(PARTS, ["article", True])
+        assert panel == own, event_id
+        assert panel["facts"] and panel["citations"], event_id
+    plain.context.close()
+    assert warm_page.errors == []
+
+
+def test_data_of_another_version_is_refused_with_a_notice(site_url, watched_page):
+    page = watched_page.page
+    page.route(
+        "**/assets/eventatlas/atlas.js",
+        lambda route: route.fulfill(
+            content_type="text/javascript", body="window.EventAtlasData = {version: 999};"
+        ),
+    )
+    page.goto(site_url)
+    notice = page.locator(".ea-notice[role=alert]").first
+    notice.wait_for()
+    assert "version 999" in notice.inner_text()
+    assert page.locator("table.ea-list tbody tr").count() > 0  # the list without script stays
+    assert any("version 999" in error for error in watched_page.errors)

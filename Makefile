@@ -36,8 +36,9 @@ check: $(STAMP)
 geocode: $(STAMP)
 	$(PY) build_timeline.py geocode events.yaml
 
-bench: $(STAMP)
-	$(PY) -m tools.bench
+# BENCH_FLAGS=--huge adds 100,000 events (build time and peak memory); the browser figures need chromium.
+bench: $(STAMP) browser
+	$(PY) -m tools.bench $(BENCH_FLAGS)
 
 # Debian's chromium for the browser tests; installed only where apt-get may run (root).
 browser:

@@ -142,12 +142,20 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     show_default=True,
     help="Address and port to serve on.",
 )
-def serve(config_file: Path, dev_addr: str) -> None:
+@click.option(
+    "--dirty/--clean",
+    default=True,
+    show_default=True,
+    help="Rebuild only the pages an edit changes (fast), or the whole site on every save.",
+)
+def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
     """Preview the site; saving events.yaml or places.yaml rebuilds it."""
     from mkdocs.commands.serve import serve as serve_site
 
     _show_mkdocs_log()
-    serve_site(config_file=str(config_file), dev_addr=dev_addr)
+    serve_site(
+        config_file=str(config_file), dev_addr=dev_addr, build_type="dirty" if dirty else None
+    )
 
 
 def _show_mkdocs_log() -> None:

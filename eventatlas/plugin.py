@@ -2,8 +2,8 @@
 
 Generated pages and assets are added as virtual files, so nothing generated is ever written
 into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot paragraphs, filled
-with pre-rendered HTML after Markdown (views in hand-written pages) or as the page is written
-(generated pages, so that 100,000 of them are never all held in memory). A build writes into a
+with the pre-rendered HTML as the page is written (so that 100,000 generated pages are never all
+held in memory, and material's search does not parse the views' lists). A build writes into a
 temporary folder beside site_dir and swaps it into place only when complete; a failed build
 leaves the previous site as it was. A build only reads its inputs: places the gazetteer finds
 are used, and `build_timeline.py geocode` saves them.
@@ -11,6 +11,7 @@ are used, and `build_timeline.py geocode` saves them.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -31,7 +32,7 @@ from .pipeline import Prepared, prepare
 from .search import index_site
 from .site.citations import atlas_citation
 from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
-from .site.site_files import SCRIPTS, STYLES, site_files
+from .site.site_files import SCRIPTS, STYLES, SiteFile, site_files
 from .site.version import DEFAULT_LICENSE, data_version, site_info
 from .site.views import BLOCK, find_view_blocks, lines_before, parse_view_spec
 from .writefile import swap_directory
@@ -79,6 +80,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.epoch_set = False
         self.generated_pages: dict[str, GeneratedPage] = {}
         self.view_parts: dict[str, list[str]] = {}
+        self.dirty = False
 
     @property
     def data(self) -> Prepared:
@@ -87,6 +89,11 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
+        self.built_inputs: dict[str, str] = {}  # generated file → its inputs when last written
+        self.pending_inputs: dict[str, str] = {}
+        if dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_expected_dirty_notice)
 
     @_reported
     def on_config(self, config):
@@ -149,7 +156,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     @_reported
     def on_files(self, files: Files, *, config) -> Files:
-        self.generated_pages = {}
+        self.generated_pages, self.pending_inputs = {}, {}
+        if self.dirty:
+            _rebuild_always(files)
         files_of_site = site_files(self.data.dataset, self.data.places, self.site, self.version)
         for path, site_file in sorted(files_of_site.items()):
             if files.get_file_from_path(path) is not None:
@@ -157,13 +166,21 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
                 raise BuildError.at(
                     where, "", "would hide a generated page or asset; rename or remove it"
                 )
-            if site_file.copy_from is not None:
-                files.append(File.generated(config, path, abs_src_path=str(site_file.copy_from)))
-            else:
-                files.append(File.generated(config, path, content=site_file.content or ""))
+            files.append(self._generated_file(config, path, site_file))
             if site_file.page is not None:
                 self.generated_pages[path] = site_file.page
         return files
+
+    def _generated_file(self, config, path: str, site_file: SiteFile) -> File:
+        if site_file.copy_from is not None:
+            return File.generated(config, path, abs_src_path=str(site_file.copy_from))
+        file = _ServedFile.generated(config, path, content=site_file.content or "")
+        assert isinstance(file, _ServedFile)  # File.generated is a classmethod: it makes a cls
+        if self.dirty:  # `mkdocs serve --dirty`: write only what the edit changed
+            inputs = site_file.page.inputs() if site_file.page else _digest(site_file.content)
+            file.modified = self.built_inputs.get(path) != inputs
+            self.pending_inputs[path] = inputs
+        return file
 
     @_reported
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
@@ -176,13 +193,14 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
 
-    def on_page_content(self, html: str, *, page, config, files) -> str:
-        parts = self.view_parts.pop(page.file.src_uri, None)
-        return fill_html_slots(html, parts) if parts else html
-
     def on_post_page(self, output: str, *, page, config) -> str:
+        # Filled only now, so material's search (which would index every row of a view's list:
+        # Pagefind finds the events) and the pages held in memory stay small.
         generated = self.generated_pages.get(page.file.src_uri)
-        return fill_html_slots(output, generated.render_parts()) if generated else output
+        if generated is not None:
+            return fill_html_slots(output, generated.render_parts())
+        parts = self.view_parts.pop(page.file.src_uri, None)
+        return fill_html_slots(output, parts) if parts else output
 
     def _view_html(self, match, where: Location, line: int, page) -> str:
         dataset = self.data.dataset
@@ -216,6 +234,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
     def on_post_build(self, *, config) -> None:
         self._forget_build_date()
         self._index_for_search(config)
+        self.built_inputs.update(self.pending_inputs)
         if self.final_site_dir:
             swap_directory(Path(config.site_dir), Path(self.final_site_dir))
             config.site_dir, self.final_site_dir = self.final_site_dir, None
@@ -228,6 +247,45 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         if self.final_site_dir and self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
+
+
+def _expected_dirty_notice(record: logging.LogRecord) -> bool:
+    # MkDocs warns that a dirty build may leave navigation stale, which strict mode counts as a
+    # failure; for `serve --dirty`, which asked for it, the notice is information.
+    if record.levelno == logging.WARNING and "'dirty' build" in record.getMessage():
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
+
+
+class _ServedFile(File):
+    """A file whose `is_modified` the plugin decides from its inputs, not from file times."""
+
+    modified = True
+
+    def is_modified(self) -> bool:
+        return self.modified
+
+
+def _rebuild_always(files: Files) -> None:
+    """Hand-written pages show the data too; a dirty build rebuilds them every time (they are
+    few)."""
+    for file in list(files.documentation_pages()):
+        files.remove(file)
+        files.append(
+            _ServedFile(
+                file.src_uri,
+                file.src_dir,
+                file.dest_dir,
+                file.use_directory_urls,
+                dest_uri=file.dest_uri,
+                inclusion=file.inclusion,
+            )
+        )
+
+
+def _digest(content: str | bytes | None) -> str:
+    data = content.encode() if isinstance(content, str) else content or b""
+    return hashlib.sha256(data).hexdigest()
 
 
 def data_epoch(prepared: Prepared) -> int:

@@ -1,54 +1,83 @@
-"""`make bench`: synthetic events files of 100, 1,000 and 10,000 events, timed through every stage.
+"""`make bench`: synthetic atlases of 100, 1,000 and 10,000 events (100,000 with --huge), every
+stage timed, each figure printed beside a floor built in the same run and the ratio to it.
 
-Prints, per size: load + validate, geocode, figure data with pages and exports, the whole
-`mkdocs build`, the peak memory of loading, and the sizes of the home page and an event page.
-Figures, never pass/fail.
+The table is built from MEASUREMENTS, a list of functions that each take a `Run` (one size: the
+atlas project, its bare mkdocs-material floor, the built sites) and return `Figure`s; a new
+figure is one more function in the list. Figures, never pass/fail.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
+import http.server
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-import tracemalloc
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventatlas.data.load import load_events
 from eventatlas.pipeline import prepare
+from eventatlas.site.pages import render_summary
 from eventatlas.site.site_files import site_files
-from tools.synthetic import REPO, make_project
+from tools.synthetic import REPO, make_floor_project, make_project
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+CHROMIUM = os.environ.get("EVENTATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-def measure(folder: Path) -> dict:
-    events, places = folder / "events.yaml", folder / "places.yaml"
-    load_seconds, dataset = _timed(load_events, events)
-    prepare_seconds, prepared = _timed(
-        prepare, events, places, write_cache=False
-    )  # loads again, then geocodes
-    pages_seconds, _ = _timed(
-        site_files, prepared.dataset, prepared.places
-    )  # figure data, pages and exports
-    build_seconds, result = _timed(
-        subprocess.run,
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        raise SystemExit(result.stderr)
-    event_page = folder / "site" / "events" / dataset.events[0].id / "index.html"
-    return {
-        "events": len(dataset.events),
-        "load": load_seconds,
-        "geocode": max(0.0, prepare_seconds - load_seconds),
-        "figures": pages_seconds,
-        "build": build_seconds,
-        "peak_mb": _peak_memory_of_loading(events) / 1e6,
-        "home_kb": (folder / "site" / "index.html").stat().st_size / 1e3,
-        "event_kb": event_page.stat().st_size / 1e3,
-    }
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure, with the floor it is compared to and the target ratio or bound."""
+
+    name: str
+    value: float
+    unit: str
+    floor: float | None = None
+    target: str = ""
+
+    def cells(self) -> list[str]:
+        ratio = f"{self.value / self.floor:.2f}×" if self.floor else ""
+        floor = _fmt(self.floor, self.unit) if self.floor is not None else ""
+        return [self.name, _fmt(self.value, self.unit), floor, ratio, self.target]
+
+
+@dataclass
+class Run:
+    """One size: the atlas project and its floor, built once and shared by the measurements."""
+
+    size: int
+    project: Path
+    floor: Path
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def site(self) -> Path:
+        return self.project / "site"
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value:.0f} ms"
+    if unit == "KB":
+        return f"{value:,.0f} KB"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return f"{value:g} {unit}".strip()
 
 
 def _timed(function, *args, **kwargs):
@@ -57,33 +86,292 @@ def _timed(function, *args, **kwargs):
     return time.perf_counter() - started, result
 
 
-def _peak_memory_of_loading(path: Path) -> int:
-    # measured in a second run: tracemalloc slows Python down several times
-    tracemalloc.start()
-    load_events(path)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
+def run_measured(command: list[str], cwd: Path, timeout: float = 7200) -> tuple[float, float]:
+    """Run a command; return its wall time and the peak RSS (MB) of it and its children."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this command alone
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace")[-3000:]
+            raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{message}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+MKDOCS_BUILD = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+
+
+# ----- measurements: each takes a Run and returns Figures -------------------------------------
+
+
+def measure_stages(run: Run) -> list[Figure]:
+    """Load + validate, geocode, figures + pages + exports: the stages before MkDocs."""
+    events, places = run.project / "events.yaml", run.project / "places.yaml"
+    load_seconds, _ = _timed(load_events, events)
+    prepare_seconds, prepared = _timed(prepare, events, places, write_cache=False)
+    files_seconds, _ = _timed(site_files, prepared.dataset, prepared.places)
+    return [
+        Figure("load + validate", load_seconds, "s"),
+        Figure("geocode", max(0.0, prepare_seconds - load_seconds), "s"),
+        Figure("figures, pages, exports", files_seconds, "s"),
+    ]
+
+
+def measure_build(run: Run) -> list[Figure]:
+    """The whole `mkdocs build --strict` (Pagefind included) against bare mkdocs-material."""
+    floor_seconds, floor_rss = run_measured(MKDOCS_BUILD, run.floor)
+    seconds, rss = run_measured(MKDOCS_BUILD, run.project)
+    run.notes["built"] = True
+    return [
+        Figure("mkdocs build", seconds, "s", floor_seconds, "≤ 1.5× (1,000 and more)"),
+        Figure("build peak RSS", rss, "MB", floor_rss, "≤ 2,048 MB at 100,000"),
+    ]
+
+
+def measure_search(run: Run) -> list[Figure]:
+    """The first Pagefind search in Chromium, from a cold page: bytes (gzip) and time to answers."""
+    if not Path(CHROMIUM).exists():
+        return []
+    floor_index = run.floor / "site" / "search" / "search_index.json"
+    floor_kb = len(gzip.compress(floor_index.read_bytes())) / 1000
+    title = f"Synthetic event number {run.size // 2}"
+    result = _pagefind_in_chromium(run.site, [title, "Actor 12", "Wonsan"])
+    figures = [
+        Figure("first search: transfer (gz)", result["kb"], "KB", floor_kb, "≤ 300 KB"),
+        Figure("first search: answered", result["ms"], "ms", None, "≤ 300 ms"),
+    ]
+    found = result["found"]
+    figures.append(Figure("search finds title, actor, place", sum(found), f"of {len(found)}"))
+    return figures
+
+
+def measure_serve(run: Run) -> list[Figure]:
+    """`make serve`: one event's title changed in events.yaml, until the page shows it."""
+    if run.size > 1000:
+        return []
+    event_id = "event-00000"
+    seconds = _serve_edit(
+        run.project,
+        [sys.executable, str(REPO / "build_timeline.py"), "serve"],
+        "events.yaml",
+        ("Synthetic event number 0 with", "Edited event number 0 with"),
+        f"events/{event_id}/",
+    )
+    floor = _serve_edit(
+        run.floor,
+        [sys.executable, "-m", "mkdocs", "serve"],
+        "docs/pages/page-000000.md",
+        ("Synthetic event number 0 with", "Edited event number 0 with"),
+        "pages/page-000000/",
+    )
+    return [Figure("serve: edit to visible", seconds, "s", floor, "≤ 3 s")]
+
+
+def measure_new(run: Run) -> list[Figure]:
+    """`new` against `check` on the same file."""
+    work = run.project / "new-bench"
+    work.mkdir(exist_ok=True)
+    for name in ("events.yaml", "places.yaml"):
+        shutil.copy(run.project / name, work / name)
+    cli = [sys.executable, str(REPO / "build_timeline.py")]
+    check, _ = run_measured([*cli, "check", "events.yaml"], work)
+    new, _ = run_measured([*cli, "new", "events.yaml", *NEW_EVENT], work)
+    shutil.rmtree(work)
+    return [Figure("new (one event)", new, "s", check, "≤ 1.5× check")]
+
+
+NEW_EVENT = ["--title", "Bench event", "--date", "2025-08", "--place", "Moscow", "--tag", "x"]
+NEW_EVENT += ["--summary", "A bench event.", "--source", "source-1", "--quote", "Kalimat."]
+
+
+def measure_markdown_worst_case(run: Run) -> list[Figure]:
+    """A summary of 2,000 "[" characters (Python-Markdown is quadratic on them) against plain
+    text."""
+    if run.size != 100:
+        return []
+    worst, _ = _timed(render_summary, "[" * 2_000)
+    plain, _ = _timed(render_summary, "a " * 1_000)
+    return [Figure("summary of 2,000 '['", worst, "s", plain, "")]
+
+
+def _contract_measurements() -> list[Callable[[Run], list[Figure]]]:
+    # Bytes and render figures (home page transfer, JS per page, time to drawn vs a floor page)
+    # come from tools/render_bench.py when it is there: `MEASUREMENTS`, functions of a Run.
+    try:
+        from tools import render_bench  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    return list(render_bench.MEASUREMENTS)
+
+
+MEASUREMENTS: list[Callable[[Run], list[Figure]]] = [
+    measure_stages,
+    measure_build,
+    measure_search,
+    measure_serve,
+    measure_new,
+    measure_markdown_worst_case,
+    *_contract_measurements(),
+]
+
+
+# ----- helpers that drive a browser and a server ----------------------------------------------
+
+
+def _pagefind_in_chromium(site: Path, queries: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    server = _serve_directory(site)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            first = _first_search(browser, base, site, queries[0])
+            found = [_first_search(browser, base, site, q)["hits"] > 0 for q in queries]
+            browser.close()
+    finally:
+        server.shutdown()
+    return {**first, "found": found}
+
+
+_SEARCH_SCRIPT = """async (query) => {
+  const started = performance.now();
+  const pagefind = await import("/pagefind/pagefind.js");
+  await pagefind.init();
+  const search = await pagefind.search(query);
+  const shown = await Promise.all(search.results.slice(0, 5).map((r) => r.data()));
+  return {ms: performance.now() - started, hits: search.results.length, shown: shown.length};
+}"""
+
+
+def _first_search(browser, base: str, site: Path, query: str) -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    fetched: list[str] = []
+    page.goto(base + "about/")  # a page without search: only the search's own requests count
+    page.on("request", lambda request: fetched.append(request.url))
+    result = page.evaluate(_SEARCH_SCRIPT, query)
+    context.close()
+    paths = [url.removeprefix(base).split("?")[0] for url in fetched if url.startswith(base)]
+    result["kb"] = sum(_gzip_size(site / p) for p in dict.fromkeys(paths)) / 1000
+    return result
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _serve_directory(directory: Path) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _gzip_size(path: Path) -> int:
+    # what a host compressing its responses sends; Pagefind's own chunks are gzip already
+    data = path.read_bytes() if path.is_file() else b""
+    return min(len(data), len(gzip.compress(data))) if data else 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait(predicate, seconds: float, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def _serve_edit(folder: Path, command: list[str], edited: str, change: tuple, page: str) -> float:
+    """Seconds from saving the edit until the served page shows it (the server already warm)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/{page}"
+    path = folder / edited
+    original = path.read_text(encoding="utf-8")
+    log = open(folder / "serve.log", "w")
+    server = subprocess.Popen(
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=folder,
+        env=ENV,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,  # its own process group: the CLI's mkdocs child is stopped too
+    )
+    try:
+        if not _wait(lambda: change[0] in _fetch(url), 1800, 0.5):
+            raise SystemExit(f"the server never showed {url}; see {folder / 'serve.log'}")
+        time.sleep(2)  # let the watcher settle after the first build
+        started = time.perf_counter()
+        path.write_text(original.replace(change[0], change[1], 1), encoding="utf-8")
+        shown = _wait(lambda: change[1] in _fetch(url), 600)
+        seconds = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=60)
+        log.close()
+        path.write_text(original, encoding="utf-8")
+    return seconds if shown else float("inf")
+
+
+# ----- the table ------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        model = found.group(1).strip() if found else ""
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {cpus} CPUs {model}, Python {platform.python_version()}"
+
+
+def print_row(cells: list[str]) -> None:
+    print("| " + " | ".join(cells) + " |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--huge", action="store_true", help="also 100,000 events (build only)")
     parser.add_argument("--work", type=Path, default=REPO / ".bench")
     args = parser.parse_args(argv)
-    print(
-        f"{'events':>7} | {'load+validate':>13} | {'geocode':>7} | {'figures+pages':>14} | "
-        f"{'mkdocs build':>12} | {'load peak':>9} | {'home page':>9} | {'event page':>10}"
-    )
-    print("|".join(["-" * 8, "-" * 15, "-" * 9, "-" * 16, "-" * 14, "-" * 11, "-" * 11, "-" * 11]))
-    for size in args.sizes:
-        row = measure(make_project(args.work / f"events-{size}", size))
-        print(
-            f"{row['events']:>7} | {row['load']:>12.2f}s | {row['geocode']:>6.2f}s | "
-            f"{row['figures']:>13.2f}s | {row['build']:>11.1f}s | {row['peak_mb']:>7.1f}MB | "
-            f"{row['home_kb']:>7.0f}kB | {row['event_kb']:>8.1f}kB",
-            flush=True,
+    sizes = args.sizes + ([100_000] if args.huge else [])
+    print(f"machine: {machine()}\n")
+    print_row(["events", "figure", "value", "floor", "ratio", "target"])
+    print_row(["---:", "---", "---:", "---:", "---:", "---"])
+    for size in sizes:
+        run = Run(
+            size,
+            make_project(args.work / f"events-{size}", size),
+            make_floor_project(args.work / f"floor-{size}", size),
         )
+        measurements = MEASUREMENTS if size < 100_000 else [measure_build]
+        for measurement in measurements:
+            for figure in measurement(run):
+                print_row([f"{size:,}", *figure.cells()])
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from ..data.load import Dataset
 from ..data.schema import Event, Source
 from ..geocode import ResolvedPlace
 from .figures import (
+    EVENT_URL,
     MAP_MARKS,
     TIMELINE_MARKS,
     focused_map_view,
@@ -169,6 +170,7 @@ class AtlasData(_Shipped):
     tags: list[str] = Field(description="Every tag (theme), sorted.")
     statuses: list[str] = Field(description="The statuses, in the schema's order.")
     publishers: list[str] = Field(description="The publisher of each source, in source order.")
+    eventUrl: str = Field(description="An event page's address from the site root; {id} is its id.")
     timeline: TimelineInputs
     map: MapInputs
 
@@ -221,6 +223,7 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
         tags=tags.names,
         statuses=list(STATUSES),
         publishers=[s.publisher for s in dataset.sources],
+        eventUrl=EVENT_URL,
         timeline=TimelineInputs(
             **timeline_axes(lanes), range=timeline_range(events), marks=TIMELINE_MARKS
         ),

@@ -638,7 +638,11 @@ def render_data_page(
 ) -> GeneratedPage:
     """The Data page: every export with its format, the fields, the licence, how to cite."""
     skeleton = front_matter("Data", searched=False) + "# Data" + html_slot(0)
-    return GeneratedPage(skeleton, lambda: (_data_page_html(site, version, dataset, places),))
+    return GeneratedPage(
+        skeleton,
+        lambda: (_data_page_html(site, version, dataset, places),),
+        lambda: f"{version.hash} {version.date}",  # the version changes with any data change
+    )
 
 
 def _data_page_html(

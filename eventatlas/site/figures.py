@@ -20,46 +20,75 @@ ZOOMED_IN_DEGREES = 60  # a map view at most this wide (longitude) draws 1:50m c
 
 # How each kind of date is drawn; the legend on the page explains the same marks in words.
 TIMELINE_MARKS = {
-    "day": {"kind": "point", "name": "Known day", "symbol": "circle", "opacity": 1.0},
+    "day": {"kind": "point", "name": "a known day", "symbol": "circle", "opacity": 1.0},
     "day-approx": {
         "kind": "point",
-        "name": "Approximate day",
+        "name": "an approximate day (hollow)",
         "symbol": "circle-open",
         "opacity": 0.75,
     },
     "span": {
         "kind": "bar",
-        "name": "Sometime in this month or year",
+        "name": "sometime in that month or year (thin, light)",
         "width": 0.16,
         "opacity": 0.45,
         "pattern": "",
     },
     "range": {
         "kind": "bar",
-        "name": "Lasted from start to end",
+        "name": "a range: from start to end",
         "width": 0.22,
         "opacity": 0.95,
         "pattern": "",
     },
     "span-approx": {
         "kind": "bar",
-        "name": "Approximate month, year or range",
+        "name": "an approximate month, year or range (hatched, faded)",
         "width": 0.2,
         "opacity": 0.45,
         "pattern": "/",
     },
 }
 MAP_MARKS = {
-    "point": {"name": "City or site", "symbol": "circle"},
-    "point-disputed": {"name": "City or site, sources disagree", "symbol": "circle-x"},
-    "area": {"name": "Region or country (an area, not a spot)", "symbol": "square-open"},
-    "area-disputed": {"name": "Region or country, sources disagree", "symbol": "square-x-open"},
+    "point": {"name": "a city or site", "symbol": "circle"},
+    "point-disputed": {"name": "a city or site; the sources disagree", "symbol": "circle-x"},
+    "area": {
+        "name": "a region or country: the mark is the area's centre, not a precise spot",
+        "symbol": "square-open",
+    },
+    "area-disputed": {
+        "name": "a region or country; the sources disagree",
+        "symbol": "square-x-open",
+    },
 }
+
+
+EVENT_URL = "events/{id}/"  # an event page's address from the site root; shipped to the browser
+
+
+# The legends under the figures, in order: (swatch drawn in templates/legend.html, words). The
+# words of a mark are the mark's own name, so the legend and the figure cannot drift apart.
+TIMELINE_LEGEND = [
+    ("dot", TIMELINE_MARKS["day"]["name"]),
+    ("hollow-dot", TIMELINE_MARKS["day-approx"]["name"]),
+    ("thin-bar", TIMELINE_MARKS["span"]["name"]),
+    ("bar", TIMELINE_MARKS["range"]["name"]),
+    ("hatched-bar", TIMELINE_MARKS["span-approx"]["name"]),
+    ("flag", "the sources disagree on a detail"),
+    ("ring", "the selected event"),
+]
+MAP_LEGEND = [
+    ("dot", MAP_MARKS["point"]["name"]),
+    ("hollow-square", MAP_MARKS["area"]["name"]),
+    ("crossed-dot", "the sources disagree about an event there"),
+    ("ring", "the selected event's place"),
+    ("", "a bigger mark holds more events"),
+]
 
 
 def event_url(event_id: str) -> str:
     """The event page's address relative to the site root."""
-    return f"events/{event_id}/"
+    return EVENT_URL.format(id=event_id)
 
 
 def lanes_of(events: Iterable[Event]) -> list[str]:

@@ -13,10 +13,12 @@ of a build's time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 
 import jinja2
@@ -41,7 +43,7 @@ from .atlas import (
     view_scripts,
 )
 from .citations import event_citation, event_jsonld
-from .figures import date_bounds, event_url, is_area
+from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url, is_area
 from .version import DataVersion, SiteInfo, data_version
 
 _ENV = jinja2.Environment(
@@ -101,11 +103,13 @@ def fill_html_slots(html: str, parts: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A generated page: its Markdown skeleton and a function rendering its blocks of HTML when
-    the page is written."""
+    """A generated page: its Markdown skeleton, a function rendering its blocks of HTML when the
+    page is written, and one giving a digest of everything the page is made from (for
+    `serve --dirty`)."""
 
     skeleton: str
     render_parts: Callable[[], tuple[str, ...]]
+    inputs: Callable[[], str] = lambda: ""
 
     def markdown(self) -> str:
         """The page as one Markdown text with its HTML in place (what a reader of docs/ would
@@ -159,8 +163,46 @@ class Overview:
     positions: dict[str, int]
     timeline_alt: str
     map_alt: str
+    inputs: PageInputs | None = None
     site: SiteInfo = SiteInfo()
     version: DataVersion | None = None
+
+
+class PageInputs:
+    """Digests of what generated pages are made from, worked out on first use: a page whose
+    digest is unchanged since the last build of `mkdocs serve --dirty` is not built again.
+
+    The data version in an event page's 'Cite this' is left out: every edit changes it, so a
+    preview that rebuilt every page for it would never be fast. A full build prints it right."""
+
+    def __init__(self, dataset: Dataset, places: dict[str, ResolvedPlace], shown=()) -> None:
+        self.dataset, self.places, self.shown = dataset, places, shown
+
+    @cached_property
+    def events(self) -> dict[str, str]:
+        return {
+            e.id: _digest(
+                e.model_dump_json(exclude={"date"}), e.date.text, repr(self.places.get(e.id))
+            )
+            for e in self.dataset.events
+        }
+
+    @cached_property
+    def shared(self) -> str:
+        """The sources and the overview every event page starts from."""
+        shown = json.dumps(self.shown, sort_keys=True, default=str)
+        sources = [s.model_dump_json() for s in self.dataset.sources]
+        return _digest(shown, str(len(self.dataset.events)), *sources)
+
+    def of_event_page(self, event: Event, listed: list[Event], position: int) -> str:
+        return _digest(self.shared, str(position), *(self.events[e.id] for e in listed))
+
+    def of_everything(self) -> str:
+        return _digest(self.shared, *self.events.values())
+
+
+def _digest(*texts: str) -> str:
+    return hashlib.sha256("\x00".join(texts).encode()).hexdigest()
 
 
 def overview(
@@ -172,12 +214,12 @@ def overview(
     events = list(dataset.events)
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
+    shown = (config, date_bounds(events), _timeline_alt(events), _map_alt(events, places))
     return Overview(
-        config,
-        date_bounds(events),
+        *shown[:2],
         positions,
-        _timeline_alt(events),
-        _map_alt(events, places),
+        *shown[2:],
+        PageInputs(dataset, places, shown),
         site or SiteInfo(),
         version or data_version(dataset, places),
     )
@@ -194,7 +236,14 @@ def render_event_page(
     return GeneratedPage(
         event_page_skeleton(event),
         lambda: event_page_parts(event, place, dataset, places, whole),
+        lambda: _event_page_inputs(event, dataset, whole),
     )
+
+
+def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
+    position = whole.positions[event.id]
+    assert whole.inputs is not None
+    return whole.inputs.of_event_page(event, neighbours(dataset, position), position)
 
 
 def event_page_skeleton(event: Event) -> str:
@@ -468,6 +517,8 @@ def _view_html(
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
+        timeline_legend=TIMELINE_LEGEND,
+        map_legend=MAP_LEGEND,
         all_link=all_link,
         pager=pager or [],
         current=None,
@@ -504,7 +555,8 @@ def render_sources_page(dataset: Dataset) -> GeneratedPage:
         "with the sentence that supports it."
     )
     skeleton = front_matter("Sources", searched=False) + "# Sources\n\n" + intro + html_slot(0)
-    return GeneratedPage(skeleton, lambda: (_sources_html(dataset),))
+    inputs = PageInputs(dataset, {})
+    return GeneratedPage(skeleton, lambda: (_sources_html(dataset),), inputs.of_everything)
 
 
 def _sources_html(dataset: Dataset) -> str:

@@ -7,7 +7,11 @@
 
   const MAX_TITLES = 8;
   const DAY = 86400000;
-  const BAR_POINTS = 24; /* at most, along each edge of a bar: where a pointer can pick it */
+  /* Points along each edge of a bar, where a pointer can pick it: up to BAR_POINTS for a few
+     bars, fewer when there are many (they crowd each other anyway), so a view of thousands of
+     bars stays within POINT_BUDGET points. */
+  const BAR_POINTS = 24;
+  const POINT_BUDGET = 3000;
 
   /* The colours are the CSS variables of eventatlas.css, read for the scheme now shown. */
   function palette(element) {
@@ -115,13 +119,14 @@
     const range = model.config.range;
     const step = (Date.parse(range[1]) - Date.parse(range[0])) / 150;
     const half = mark.width / 2;
+    const most = Math.max(1, Math.min(BAR_POINTS, Math.floor(POINT_BUDGET / 2 / events.length)));
     events.forEach(function (i) {
       const e = model.events[i],
         row = eventRow(model, i),
         middle = heights.get(e.lane) + e.row;
       const start = Date.parse(e.start),
         end = endExclusive(e);
-      const pieces = Math.min(BAR_POINTS, Math.max(1, Math.ceil((end - start) / step)));
+      const pieces = Math.min(most, Math.max(1, Math.ceil((end - start) / step)));
       const edge = function (k) {
         return start + ((end - start) * k) / pieces;
       };

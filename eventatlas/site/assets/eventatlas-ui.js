@@ -47,7 +47,7 @@
   }
 
   function eventUrl(view, i) {
-    return view.root + "events/" + view.model.events[i].id + "/";
+    return view.root + view.model.data.eventUrl.replace("{id}", view.model.events[i].id);
   }
 
   /* ---- filters ---- */

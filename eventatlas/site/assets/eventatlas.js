@@ -115,49 +115,66 @@
     }
   }
 
+  /* Only once plotly.js and the geography of this view's map have both run: plotly.js drawing
+     a map before its geography is in would fetch it from a CDN. */
   function drawFigures(view, visible) {
-    if (!window.Plotly) {
+    if (!window.Plotly || !view.figuresLoaded) {
       return;
     }
-    [
+    const figures = [
       ["timeline", F.timeline],
       ["map", F.map],
-    ].forEach(function (pair) {
-      const target = view.el.querySelector(".ea-" + pair[0]);
-      if (!target) {
-        return;
-      }
-      drawFigure(view, target, pair[0], pair[1]);
-      describeFigure(view, target, pair[0], visible);
+    ]
+      .map(function (pair) {
+        return { kind: pair[0], build: pair[1], target: view.el.querySelector(".ea-" + pair[0]) };
+      })
+      .filter(function (figure) {
+        return figure.target;
+      });
+    /* Every size and colour is read before either figure is drawn: a read after Plotly has
+       changed the page makes the browser lay the whole page out again. */
+    const options = figureOptions(view);
+    figures.forEach(function (figure) {
+      figure.width = figure.target.clientWidth;
+    });
+    figures.forEach(function (figure) {
+      drawFigure(view, figure, options);
+      describeFigure(view, figure.target, figure.kind, visible);
     });
   }
 
   /* One drawing at a time per figure: Plotly drawing a map again before the last one is done
      leaves two maps on top of each other. A request made meanwhile draws the latest state after. */
-  function drawFigure(view, target, kind, build) {
+  function drawFigure(view, figure, options) {
+    const target = figure.target;
     if (target.eaDrawing) {
       target.eaDrawAgain = true;
       return;
     }
     target.eaDrawing = true;
-    const options = Object.assign(figureOptions(view), {
-      mapWidth: target.clientWidth,
-      cluster: view.cluster,
-    });
-    const figure = build(view.model, view.visible, view.state, options);
-    figure.layout.width =
-      target.clientWidth; /* the panel opening or closing changes it; Plotly would keep the old one */
+    const built = figure.build(
+      view.model,
+      view.visible,
+      view.state,
+      Object.assign({}, options, { mapWidth: figure.width, cluster: view.cluster }),
+    );
+    built.layout.width =
+      figure.width; /* the panel opening or closing changes it; Plotly would keep the old one */
     view.drawing = true;
-    window.Plotly.react(target, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+    window.Plotly.react(target, built.data, built.layout, PLOT_CONFIG).then(function () {
       view.drawing = false;
       target.eaDrawing = false;
       if (!target.hasAttribute("data-drawn")) {
-        listenToFigure(view, target, kind);
+        listenToFigure(view, target, figure.kind);
         target.setAttribute("data-drawn", "true");
       }
       if (target.eaDrawAgain) {
         target.eaDrawAgain = false;
-        drawFigure(view, target, kind, build);
+        drawFigure(
+          view,
+          Object.assign({}, figure, { width: target.clientWidth }),
+          figureOptions(view),
+        );
       }
     });
   }
@@ -469,9 +486,12 @@
         });
         return figures;
       })
-      .then(function (drawn) {
-        if (drawn && current === generation) {
+      .then(function (loaded) {
+        if (loaded && current === generation) {
           keepPlotlyStyles();
+          views.forEach(function (view) {
+            view.figuresLoaded = true;
+          });
           redrawAll();
         }
       })
@@ -533,7 +553,9 @@
     }
   }
 
-  if (document.readyState === "loading") {
+  /* mkdocs puts this script last in the body: when a view is already in the page, the views are
+     set up now, not after the theme's own start-up work on DOMContentLoaded. */
+  if (document.readyState === "loading" && !document.querySelector(".ea-view")) {
     document.addEventListener("DOMContentLoaded", start);
   } else {
     start();

@@ -59,6 +59,22 @@ def test_the_panel_says_what_the_event_page_says_for_every_event(
     assert warm_page.errors == []
 
 
+@pytest.mark.parametrize("path", ["", "narratives/kursk/", "events/lavrov-meets-kim-jong-un/"])
+def test_the_figures_alt_texts_are_the_pages_own(browser, site_url, warm_page, path):
+    page = warm_page.page
+    page.goto(site_url + path)
+    page.wait_for_selector(".ea-map[data-drawn]")
+    labels = (
+        "() => [...document.querySelectorAll('.ea-figure')].map(f => f.getAttribute('aria-label'))"
+    )
+    drawn = page.evaluate(labels)
+    plain = browser.new_context(java_script_enabled=False)
+    static = plain.new_page()
+    static.goto(site_url + path)
+    assert drawn == static.evaluate(labels) and len(drawn) == 2
+    plain.close()
+
+
 def test_data_of_another_version_is_refused_with_a_notice(site_url, watched_page):
     page = watched_page.page
     page.route(
@@ -73,3 +89,16 @@ def test_data_of_another_version_is_refused_with_a_notice(site_url, watched_page
     assert "version 999" in notice.inner_text()
     assert page.locator("table.ea-list tbody tr").count() > 0  # the list without script stays
     assert any("version 999" in error for error in watched_page.errors)
+
+
+def test_a_page_without_a_figure_loads_no_plotly_no_geography_and_no_data(site_url, watched_page):
+    page = watched_page.page
+    page.goto(site_url + "about/", wait_until="networkidle")
+    loaded = [url for url in watched_page.requests if "/assets/eventatlas/" in url]
+    assert loaded and not [u for u in loaded if "plotly" in u or "world_" in u or "/atlas.js" in u]
+    watched_page.requests.clear()
+    page.goto(site_url, wait_until="networkidle")
+    page.wait_for_selector(".ea-map[data-drawn]")
+    plotly = [u for u in watched_page.requests if "plotly" in u]
+    assert [u.rsplit("/", 1)[-1] for u in plotly] == ["plotly-geo.min.js"]
+    assert not [u for u in watched_page.requests if "world_50m" in u]  # the wide home map: 1:110m

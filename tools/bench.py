@@ -124,13 +124,26 @@ def measure_stages(run: Run) -> list[Figure]:
 
 def measure_build(run: Run) -> list[Figure]:
     """The whole `mkdocs build --strict` (Pagefind included) against bare mkdocs-material."""
-    floor_seconds, floor_rss = run_measured(MKDOCS_BUILD, run.floor)
-    seconds, rss = run_measured(MKDOCS_BUILD, run.project)
-    run.notes["built"] = True
+    floor_seconds, floor_rss, seconds, rss = [float("inf"), 0.0, float("inf"), 0.0]
+    for _ in range(_repeats(run)):  # alternated, the best of each: the machine may be shared
+        floor_try, floor_rss = run_measured(MKDOCS_BUILD, _without_site(run.floor))
+        atlas_try, rss = run_measured(MKDOCS_BUILD, _without_site(run.project))
+        floor_seconds, seconds = min(floor_seconds, floor_try), min(seconds, atlas_try)
     return [
         Figure("mkdocs build", seconds, "s", floor_seconds, "≤ 1.5× (1,000 and more)"),
         Figure("build peak RSS", rss, "MB", floor_rss, "≤ 2,048 MB at 100,000"),
     ]
+
+
+def _without_site(project: Path) -> Path:
+    # Both builds start from an empty output folder: removing the previous site is not timed,
+    # for the floor either (on a disk mounted with `discard` it costs more than the build).
+    shutil.rmtree(project / "site", ignore_errors=True)
+    return project
+
+
+def _repeats(run: Run) -> int:
+    return 3 if run.size <= 1000 else 1
 
 
 def measure_search(run: Run) -> list[Figure]:
@@ -231,7 +244,8 @@ def _pagefind_in_chromium(site: Path, queries: list[str]) -> dict:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            first = _first_search(browser, base, site, queries[0])
+            tries = [_first_search(browser, base, site, queries[0]) for _ in range(3)]
+            first = min(tries, key=lambda t: t["ms"])  # each from a cold context
             found = [_first_search(browser, base, site, q)["hits"] > 0 for q in queries]
             browser.close()
     finally:

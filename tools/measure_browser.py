@@ -6,7 +6,7 @@ time a filter change takes.
 given and prints every figure; `make bench` calls the functions below for its table.
 
 - `page_bytes`: what a page transfers, gzip-compressed as a static host would send it (level 6),
-  by kind (HTML, CSS, JS, data, geography), and whether plotly.js or any geography was loaded.
+  by kind (HTML, CSS, JS, data, geography, search), and whether plotly.js or geography loaded.
 - `time_to_figures`: milliseconds from navigation until the timeline and the map are both drawn,
   at a CPU throttle (1 = this machine, 4 = a mid-range phone, through CDP), the median of runs.
 - `floor_time`: the same for the floor page: the same plotly.js bundle and geography drawing
@@ -50,6 +50,8 @@ WATCH_DRAWN = """
 
 def kind_of(url: str) -> str:
     path = urlparse(url).path
+    if "search" in path:  # mkdocs-material's search worker and index, loaded with every page
+        return "search"
     if "world_" in path:
         return "geography"
     if path.endswith("/atlas.js") or "/detail/" in path or path.endswith(".json"):

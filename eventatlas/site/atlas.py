@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 from typing import get_args
@@ -30,6 +32,7 @@ from .figures import (
     EVENT_URL,
     MAP_MARKS,
     TIMELINE_MARKS,
+    event_url,
     focused_map_view,
     focused_timeline_range,
     is_area,
@@ -67,6 +70,49 @@ STATUS_NOTES = {
 }
 
 
+# Wording both the pages and the script use, shipped as data (AtlasData.words, .plurals).
+PLURALS = {"event": "events", "place": "places"}
+WORDS = {
+    "timelineAlt": "Timeline of {events} from {first} to {last}, one row per theme."
+    " The table below lists every event.",
+    "timelineAltEmpty": "Timeline: no events.",
+    "mapAlt": "Map of {events} at {places}: {names}."
+    " The table below lists every event with its place.",
+}
+MAP_ALT_NAMES = 12  # place names a map's alt text spells out before "…"
+
+
+def plural(count: int, word: str) -> str:
+    """'1 event', '2 events': the words of PLURALS."""
+    return f"{count} {word if count == 1 else PLURALS[word]}"
+
+
+def timeline_alt(events: list[Event]) -> str:
+    if not events:
+        return WORDS["timelineAltEmpty"]
+    last = max(events, key=lambda e: e.date.end)
+    return WORDS["timelineAlt"].format(
+        events=plural(len(events), "event"), first=events[0].date.label, last=last.date.label
+    )
+
+
+def map_alt(events: list[Event], placed: dict[str, ResolvedPlace], names: dict[str, str]) -> str:
+    """The map's alt text; names maps a place key to the name the atlas shows for it."""
+    shown = sorted({names[place_key(e, placed)] for e in events if e.id in placed})
+    listed = ", ".join(shown[:MAP_ALT_NAMES]) + (" …" if len(shown) > MAP_ALT_NAMES else "")
+    return WORDS["mapAlt"].format(
+        events=plural(len(events), "event"), places=plural(len(shown), "place"), names=listed
+    )
+
+
+def place_names(events: Iterable[Event], placed: dict[str, ResolvedPlace]) -> dict[str, str]:
+    """Each place key and the name shown for it: the spelling most of its events use."""
+    spellings: dict[str, Counter] = {}
+    for event in events:
+        spellings.setdefault(place_key(event, placed), Counter())[event.place] += 1
+    return {key: _usual_name(names) for key, names in spellings.items()}
+
+
 def precision_note(event: Event) -> str:
     return PRECISION_NOTES[event.date.precision] + (
         "; approximate" if event.date.approximate else ""
@@ -94,6 +140,42 @@ def plain_summary(text: str) -> str:
     """The summary as plain text: rendered by Markdown, every tag dropped by nh3, then unescaped."""
     html = summary_markdown().reset().convert(text)
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One event as every listing shows it: the atlas's columns and the list rows are made from
+    this one shape (the open-data exports keep the full validated event)."""
+
+    id: str
+    url: str  # from the site root
+    title: str
+    date: str  # as a reader reads it
+    start: str  # the earliest day the date allows, YYYY-MM-DD
+    end: str  # the latest day, inclusive
+    status: str
+    place: str  # as the event names it
+    place_area: bool
+    source_ids: tuple[str, ...]
+    disputed: bool
+    editor_date: bool
+
+
+def event_record(event: Event, place: ResolvedPlace | None) -> EventRecord:
+    return EventRecord(
+        id=event.id,
+        url=event_url(event.id),
+        title=event.title,
+        date=event.date.label,
+        start=event.date.start.isoformat(),
+        end=event.date.end.isoformat(),
+        status=event.status,
+        place=place.name if place else event.place,
+        place_area=is_area(place),
+        source_ids=tuple(event.cited_source_ids),
+        disputed=bool(event.disputes),
+        editor_date=event.date_source == "editor",
+    )
 
 
 class Names:
@@ -158,6 +240,7 @@ class MapInputs(_Shipped):
     lat: list[float] = Field(description="The latitudes shown first, [south, north].")
     lon: list[float] = Field(description="The longitudes shown first, [west, east].")
     marks: dict[str, dict] = Field(description="How each kind of place is drawn, by mark key.")
+    altNames: int = Field(description="Place names the map's alt text spells out before '…'.")
 
 
 class AtlasData(_Shipped):
@@ -171,6 +254,8 @@ class AtlasData(_Shipped):
     statuses: list[str] = Field(description="The statuses, in the schema's order.")
     publishers: list[str] = Field(description="The publisher of each source, in source order.")
     eventUrl: str = Field(description="An event page's address from the site root; {id} is its id.")
+    plurals: dict[str, str] = Field(description="The plural of each counted word.")
+    words: dict[str, str] = Field(description="Sentences with {named} blanks, e.g. alt texts.")
     timeline: TimelineInputs
     map: MapInputs
 
@@ -197,26 +282,27 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
     place_table = _place_table(events, placed, keys)
     place_index = {key: i for i, key in enumerate(place_table)}
     source_index = {s.id: i for i, s in enumerate(dataset.sources)}
+    records = [event_record(e, placed.get(e.id)) for e in events]
     lanes = lanes_of(events)
     lane_index, offsets = {lane: i for i, lane in enumerate(lanes)}, lane_offsets(events)
     data = AtlasData(
         version=ATLAS_VERSION,
         events=EventColumns(
-            id=[e.id for e in events],
-            title=[e.title for e in events],
-            date=[e.date.label for e in events],
-            start=[e.date.start.isoformat() for e in events],
-            end=[e.date.end.isoformat() for e in events],
+            id=[r.id for r in records],
+            title=[r.title for r in records],
+            date=[r.date for r in records],
+            start=[r.start for r in records],
+            end=[r.end for r in records],
             mark=[timeline_mark(e) for e in events],
             lane=[lane_index[e.lane] for e in events],
             row=[offsets[e.id] for e in events],
             place=[place_index[keys[e.id]] for e in events],
             actors=[[actors.index[a] for a in e.actors] for e in events],
             tags=[[tags.index[t] for t in e.tags] for e in events],
-            status=[STATUSES.index(e.status) for e in events],
-            sources=[[source_index[s] for s in e.cited_source_ids] for e in events],
-            disputed=[int(bool(e.disputes)) for e in events],
-            editorDate=[int(e.date_source == "editor") for e in events],
+            status=[STATUSES.index(r.status) for r in records],
+            sources=[[source_index[s] for s in r.source_ids] for r in records],
+            disputed=[int(r.disputed) for r in records],
+            editorDate=[int(r.editor_date) for r in records],
         ),
         places=list(place_table.values()),
         actors=actors.names,
@@ -224,10 +310,16 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
         statuses=list(STATUSES),
         publishers=[s.publisher for s in dataset.sources],
         eventUrl=EVENT_URL,
+        plurals=PLURALS,
+        words=WORDS,
         timeline=TimelineInputs(
             **timeline_axes(lanes), range=timeline_range(events), marks=TIMELINE_MARKS
         ),
-        map=MapInputs(**map_view(placed[e.id] for e in events if e.id in placed), marks=MAP_MARKS),
+        map=MapInputs(
+            **map_view(placed[e.id] for e in events if e.id in placed),
+            marks=MAP_MARKS,
+            altNames=MAP_ALT_NAMES,
+        ),
     )
     return data.model_dump(exclude_none=True)
 
@@ -251,16 +343,13 @@ def place_key(event: Event, placed: dict[str, ResolvedPlace]) -> str:
 def _place_table(
     events: list[Event], placed: dict[str, ResolvedPlace], keys: dict[str, str]
 ) -> dict[str, PlaceRecord]:
-    spellings: dict[str, Counter] = {}
+    first_placed: dict[str, ResolvedPlace] = {}
     for event in events:
-        spellings.setdefault(keys[event.id], Counter())[event.place] += 1
+        if event.id in placed:
+            first_placed.setdefault(keys[event.id], placed[event.id])
     records = {
-        key: _place_record(
-            key,
-            _usual_name(names),
-            next((placed[e.id] for e in events if keys[e.id] == key and e.id in placed), None),
-        )
-        for key, names in spellings.items()
+        key: _place_record(key, name, first_placed.get(key))
+        for key, name in place_names(events, placed).items()
     }
     return dict(sorted(records.items(), key=lambda item: (item[1].name.casefold(), item[0])))
 
@@ -272,7 +361,7 @@ def _usual_name(names: Counter) -> str:
 
 def _place_record(key: str, name: str, place: ResolvedPlace | None) -> PlaceRecord:
     if place is None:
-        return PlaceRecord(key=key, name=name, area=False, note="not placed")
+        return PlaceRecord(key=key, name=name, lat=None, lon=None, area=False, note="not placed")
     return PlaceRecord(
         key=key,
         name=name,

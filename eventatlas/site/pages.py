@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from html import escape
 
@@ -32,18 +32,23 @@ from ..geocode import ResolvedPlace
 from .atlas import (
     CITE_SCRIPT,
     STATUS_NOTES,
+    EventRecord,
+    event_record,
     focused_config,
-    place_key,
+    map_alt,
+    place_names,
     place_note,
     plain_summary,
+    plural,
     precision_note,
     published_label,
     summary_markdown,
+    timeline_alt,
     view_config,
     view_scripts,
 )
 from .citations import event_citation, event_jsonld
-from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url, is_area
+from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url
 from .version import DataVersion, SiteInfo, data_version
 
 _ENV = jinja2.Environment(
@@ -214,7 +219,12 @@ def overview(
     events = list(dataset.events)
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
-    shown = (config, date_bounds(events), _timeline_alt(events), _map_alt(events, places))
+    shown = (
+        config,
+        date_bounds(events),
+        timeline_alt(events),
+        map_alt(events, places, place_names(dataset.events, places)),
+    )
     return Overview(
         *shown[:2],
         positions,
@@ -278,9 +288,9 @@ def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: s
     listed = neighbours(dataset, position)
     partial = len(listed) < len(dataset.events)
     caption = (
-        f"The {_plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
+        f"The {plural(len(listed), 'event')} nearest in date, of {len(dataset.events)}"
         if partial
-        else f"{_plural(len(listed), 'event')}, in date order"
+        else f"{plural(len(listed), 'event')}, in date order"
     )
     return _view_html(
         f"ea-event-{event.id}",
@@ -437,23 +447,13 @@ def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
 def list_rows(
     events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset
 ) -> list[dict]:
-    return [_list_row(event, places.get(event.id), dataset) for event in events]
+    """The rows of a list without JavaScript: each event's record, with its sources' publishers."""
+    return [_list_row(event_record(event, places.get(event.id)), dataset) for event in events]
 
 
-def _list_row(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> dict:
-    return {
-        "id": event.id,
-        "url": event_url(event.id),
-        "title": event.title,
-        "date": event.date.label,
-        "datetime": event.date.start.isoformat(),
-        "editor_date": event.date_source == "editor",
-        "disputed": bool(event.disputes),
-        "status": event.status,
-        "place": place.name if place else event.place,
-        "place_area": is_area(place),
-        "sources": ", ".join(dataset.source(s).publisher for s in event.cited_source_ids),
-    }
+def _list_row(record: EventRecord, dataset: Dataset) -> dict:
+    publishers = ", ".join(dataset.source(s).publisher for s in record.source_ids)
+    return {**asdict(record), "publishers": publishers}
 
 
 def render_view(
@@ -472,7 +472,7 @@ def render_view(
     caption = (
         f"Events 1–{LIST_PAGE} of {len(events)}, in date order"
         if paged
-        else f"{_plural(len(events), 'event')}, in date order"
+        else f"{plural(len(events), 'event')}, in date order"
     )
     cite_html = "\n" + render_cite("view", *cite) if cite else ""
     html = _view_html(
@@ -482,7 +482,7 @@ def render_view(
         places,
         dataset,
         root,
-        (_timeline_alt(events), _map_alt(events, places)),
+        (timeline_alt(events), map_alt(events, places, place_names(dataset.events, places))),
         caption,
         pager=list_pages(dataset) if paged else [],
         cited=cite is not None,
@@ -522,30 +522,6 @@ def _view_html(
         all_link=all_link,
         pager=pager or [],
         current=None,
-    )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def _timeline_alt(events: list[Event]) -> str:
-    if not events:
-        return "Timeline: no events."
-    span = f"from {events[0].date.label} to {max(events, key=lambda e: e.date.end).date.label}"
-    return (
-        f"Timeline of {_plural(len(events), 'event')} {span}, one row per theme. "
-        "The table below lists every event."
-    )
-
-
-def _map_alt(events: list[Event], places: dict[str, ResolvedPlace]) -> str:
-    by_key = {place_key(e, places): places[e.id].name for e in events if e.id in places}
-    names = sorted(set(by_key.values()))
-    shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
-    return (
-        f"Map of {_plural(len(events), 'event')} at {_plural(len(names), 'place')}: {shown}. "
-        "The table below lists every event with its place."
     )
 
 

@@ -35,8 +35,16 @@
     node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
   }
 
+  /* "1 event", "2 events": the plurals come with the data (atlas.PLURALS). */
   function plural(count, word) {
-    return count + " " + word + (count === 1 ? "" : "s");
+    return count + " " + (count === 1 ? word : window.EventAtlasData.plurals[word]);
+  }
+
+  /* A sentence of the data's words (atlas.WORDS) with its {named} blanks filled. */
+  function words(key, values) {
+    return window.EventAtlasData.words[key].replace(/\{(\w+)\}/g, function (_, name) {
+      return values[name];
+    });
   }
 
   /* Links are built from the site's own addresses; anything with a scheme other than http(s) is refused. */
@@ -579,5 +587,6 @@
     moreRows: moreRows,
     renderDetail: renderDetail,
     plural: plural,
+    words: words,
   };
 })((window.EventAtlas = window.EventAtlas || {}));

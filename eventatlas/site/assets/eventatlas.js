@@ -179,17 +179,50 @@
     });
   }
 
+  /* The same alt texts as the pages' (atlas.timeline_alt and map_alt), for what is shown now. */
   function describeFigure(view, target, kind, visible) {
-    const places = new Set(
-      visible.map(function (i) {
-        return view.model.events[i].place;
-      }),
-    ).size;
-    const what =
-      kind === "timeline"
-        ? "Timeline of " + U.plural(visible.length, "event") + ", one row per theme"
-        : "Map of " + U.plural(visible.length, "event") + " at " + U.plural(places, "place");
-    target.setAttribute("aria-label", what + ". The table below lists the same events.");
+    const model = view.model;
+    target.setAttribute(
+      "aria-label",
+      kind === "timeline" ? timelineAlt(model, visible) : mapAlt(model, visible),
+    );
+  }
+
+  function timelineAlt(model, visible) {
+    if (!visible.length) {
+      return U.words("timelineAltEmpty", {});
+    }
+    const last = visible.reduce(function (latest, i) {
+      return model.events[i].end > model.events[latest].end ? i : latest;
+    }, visible[0]);
+    return U.words("timelineAlt", {
+      events: U.plural(visible.length, "event"),
+      first: model.events[visible[0]].date,
+      last: model.events[last].date,
+    });
+  }
+
+  function mapAlt(model, visible) {
+    const most = model.data.map.altNames;
+    const names = Array.from(
+      new Set(
+        visible
+          .map(function (i) {
+            return model.data.places[model.events[i].place];
+          })
+          .filter(function (place) {
+            return place.lat !== undefined;
+          })
+          .map(function (place) {
+            return place.name;
+          }),
+      ),
+    ).sort();
+    return U.words("mapAlt", {
+      events: U.plural(visible.length, "event"),
+      places: U.plural(names.length, "place"),
+      names: names.slice(0, most).join(", ") + (names.length > most ? " …" : ""),
+    });
   }
 
   function listenToFigure(view, target, kind) {

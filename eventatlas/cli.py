@@ -210,6 +210,16 @@ def _show_mkdocs_log() -> None:
     prompt="Supporting sentence, verbatim",
     help="The sentence from the source, copied exactly.",
 )
+@click.option(
+    "--translation",
+    prompt="Editor's translation into the site's language (blank if the source is in it)",
+    default="",
+    show_default=False,
+    help=(
+        "The editor's faithful translation of the quote; required when the source's language "
+        "is not the site's."
+    ),
+)
 @click.option("--id", "event_id", default=None, help="A stable id [default: made from the title].")
 @click.option(
     "--date-source", type=click.Choice(["source", "editor"]), default="source", show_default=True
@@ -218,6 +228,14 @@ def _show_mkdocs_log() -> None:
     "--date-note",
     default=None,
     help="How the date was established (required with --date-source editor).",
+)
+@click.option(
+    "--place-source", type=click.Choice(["source", "editor"]), default="source", show_default=True
+)
+@click.option(
+    "--place-note",
+    default=None,
+    help="Why the editor chose the place (required with --place-source editor).",
 )
 @click.option(
     "--places",

@@ -25,6 +25,7 @@ ARGS = [
     "diplomacy",
 ]
 ARGS += ["--summary", "Talks.", "--source", "metrotv-2025-07-13", "--quote", "Kalimat."]
+ARGS += ["--translation", "Sentence."]  # the source is Indonesian, the site English
 
 
 def test_the_entry_goes_at_the_end_of_the_events_list_with_its_indentation():

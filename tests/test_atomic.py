@@ -26,6 +26,7 @@ NEW_EVENT = """
     citations:
       - source: metrotv-2025-07-13
         quote: "Kalimat."
+        translation: "Sentence."
 """
 
 

@@ -35,7 +35,7 @@ def test_without_javascript_an_event_page_lists_every_event_with_working_links(b
     page = context.new_page()
     page.goto(site_url + EVENT)
     rows = page.locator("table.ea-list tbody tr")
-    assert rows.count() == 15
+    assert rows.count() == 18
     first = rows.first
     assert (
         first.locator("time").inner_text()
@@ -76,7 +76,7 @@ def test_every_event_can_be_reached_and_opened_with_the_keyboard(warm_page, site
     assert page.locator(".ea-event").count() == 1
     rows = page.locator("table.ea-list tbody tr").count()
     assert (
-        page.locator("table.ea-list .ea-show").count() == rows == 15
+        page.locator("table.ea-list .ea-show").count() == rows == 18
     )  # every event has its keyboard control
     for figure in page.locator(".ea-figure").all():
         assert (
@@ -215,7 +215,7 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.wait_for_url("**/narratives/kursk/")
     page.wait_for_function(
         "() => document.querySelector('.ea-view[data-ready]') && "
-        "document.querySelectorAll('table.ea-list tbody tr').length === 4"
+        "document.querySelectorAll('table.ea-list tbody tr').length === 5"
     )
     drawn(page)
     assert page.evaluate(
@@ -226,7 +226,7 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
             "() => new Set(document.querySelector('.ea-timeline').data.flatMap("
             "t => (t.customdata || []).filter(row => row).map(row => row[0]))).size"
         )
-        == 4
+        == 5
     )
     assert (
         page.locator(".ea-map .svg-container").count() == 1
@@ -237,7 +237,7 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     page.go_back()
     page.wait_for_function(
         "() => location.pathname === '/' && document.querySelectorAll('table.ea-list tbody "
-        "tr').length === 15"
+        "tr').length === 18"
     )
     drawn(page)
     assert page.evaluate("() => window.__samePage === true")

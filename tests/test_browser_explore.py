@@ -117,9 +117,16 @@ def test_selecting_a_timeline_event_opens_its_details_and_rings_it_on_the_map(
         "Pertemuan dengan Kim Jong Un merupakan bagian",
         "Where the sources disagree",
         "In Pyongyang (Metrotvnews.com)",
+        "place supplied by the editor",
+        "No cited article places this meeting in Wonsan",
+        "Editor's translation: The meeting with Kim Jong Un is part of Lavrov's visit",
+        "Corrected on 30 November 2026:",
     ]:
         assert expected in text, expected
-    assert panel.locator(".ea-dispute > ul > li").count() == 3
+    assert panel.locator(".ea-dispute").first.locator(":scope > ul > li").count() == 3
+    translation = panel.locator(".ea-citations .ea-translation").first
+    assert translation.get_attribute("lang") == "en"
+    assert translation.locator("xpath=preceding-sibling::blockquote").get_attribute("lang") == "id"
     assert panel.locator(".ea-detail-link a").get_attribute("href") == f"events/{LAVROV_KIM}/"
     wonsan = next(p for p in atlas["places"] if p["name"] == "Wonsan")
     assert selected(page, "map")["lat"] == [wonsan["lat"]]
@@ -143,14 +150,14 @@ def test_selecting_a_map_marker_shared_by_several_events_lists_them(
     at_pyongyang = [e for e in events if atlas["places"][e["place"]]["name"] == "Pyongyang"]
     group = panel.locator(".ea-place-group", has=page.locator("h4", has_text="Pyongyang"))
     assert group.locator("li").count() == len(at_pyongyang) == 5
-    # Wonsan's marker overlaps Pyongyang's at this scale: the panel lists its events too,
-    # so none is out of reach
+    # Wonsan's and North Korea's markers overlap Pyongyang's at this scale: the panel lists their
+    # events too, so none is out of reach
     assert (
-        panel.locator(".ea-place-group").count() == 2
-        and panel.locator(".ea-place-events li").count() == 8
+        panel.locator(".ea-place-group").count() == 3
+        and panel.locator(".ea-place-events li").count() == 10
     )
-    assert query(page)["at"] in ("Pyongyang", "Wonsan")
-    assert len(selected(page, "timeline")["x"]) == 8  # every event there is ringed on the timeline
+    assert query(page)["at"] in ("Pyongyang", "Wonsan", "North Korea")
+    assert len(selected(page, "timeline")["x"]) == 10  # every event there is ringed on the timeline
     group.locator("button").first.click()
     panel.locator(".ea-citations").first.wait_for()
     assert panel.locator("h3").inner_text() == at_pyongyang[0]["title"]
@@ -226,18 +233,18 @@ def test_filters_combine_and_update_timeline_map_list_and_counts_together(
     )
     choose(page, "tag", diplomacy)
     want = expected_ids(events, atlas, actor="Kim Jong Un", tag="diplomacy")
-    assert len(want) == 5
+    assert len(want) == 6
     assert drawn_ids(page, events) == listed_ids(page) == want
     places = {atlas["places"][e["place"]]["name"] for e in events if e["id"] in want}
     assert drawn_places(page, atlas) == sorted(places)
     assert (
         page.locator(".ea-count").inner_text()
-        == f"Showing {len(want)} of 15 events at {len(places)} places."
+        == f"Showing {len(want)} of 18 events at {len(places)} places."
     )
     page.locator(".ea-filters input[name=from]").fill("2025-01-01")
     page.locator(".ea-filters input[name=from]").dispatch_event("change")
     want = expected_ids(events, atlas, actor="Kim Jong Un", tag="diplomacy", start="2025-01-01")
-    assert drawn_ids(page, events) == listed_ids(page) == want and len(want) == 3
+    assert drawn_ids(page, events) == listed_ids(page) == want and len(want) == 4
     choose(
         page,
         "status",
@@ -254,7 +261,7 @@ def test_filters_combine_and_update_timeline_map_list_and_counts_together(
         "() => document.querySelector('.ea-timeline')._fullLayout.annotations[0].text"
     ).startswith("No event matches")
     page.get_by_role("button", name="Clear filters").click()
-    assert len(listed_ids(page)) == 15
+    assert len(listed_ids(page)) == 18
     assert warm_page.errors == []
 
 
@@ -264,9 +271,9 @@ def test_status_is_shown_and_filterable(site_url, warm_page, events, atlas):
     assert (
         listed_ids(page)
         == expected_ids(events, atlas, status="claimed")
-        == ["trump-patriot-deal-with-nato"]
+        == ["north-korea-pledges-workers-for-kursk", "trump-patriot-deal-with-nato"]
     )
-    assert page.locator("table.ea-list .ea-status-claimed").inner_text() == "claimed"
+    assert page.locator("table.ea-list .ea-status-claimed").all_inner_texts() == ["claimed"] * 2
 
 
 def test_the_view_state_lives_in_the_address_and_back_and_forward_work(
@@ -409,7 +416,7 @@ def test_a_region_or_country_is_drawn_as_an_area_not_a_city(site_url, warm_page,
         for key in ("area", "area-disputed")
         for p in by_mark[key]["items"]
     )
-    assert areas == ["Kursk Oblast", "Ukraine"]
+    assert areas == ["Kursk Oblast", "North Korea", "Ukraine"]
     assert by_mark["area"]["symbol"] == "square-open" and by_mark["point"]["symbol"] == "circle"
     assert "region or country" in page.locator(".ea-pane-map .ea-legend").inner_text()
     assert (
@@ -429,22 +436,26 @@ def test_disputed_events_are_marked_on_timeline_map_and_list(site_url, warm_page
     page = warm_page.page
     open_view(page, site_url)
     disputed = [e["id"] for e in events if e.get("disputed")]
-    assert sorted(disputed) == [LAVROV_KIM, "north-korean-troops-deployed-to-russia"]
+    assert sorted(disputed) == [
+        LAVROV_KIM,
+        "north-korea-supplies-weapons-to-russia",
+        "north-korean-troops-deployed-to-russia",
+    ]
     flags = next(t for t in traces(page, "timeline") if t["meta"] == "sources disagree")
-    assert flags["count"] == 2
+    assert flags["count"] == 3
     by_mark = {t["meta"]: t for t in traces(page, "map")}
     marked = sorted(
         atlas["places"][p]["name"]
         for key in ("point-disputed", "area-disputed")
         for p in by_mark[key]["items"]
     )
-    assert marked == ["Kursk Oblast", "Wonsan"]
+    assert marked == ["Kursk Oblast", "North Korea", "Wonsan"]
     badges = page.eval_on_selector_all(
         "table.ea-list tr:has(.ea-disputed)", "rows => rows.map(r => r.dataset.event)"
     )
     assert sorted(badges) == sorted(disputed)
     page.locator('tr[data-event="north-korean-troops-deployed-to-russia"] .ea-show').click()
-    versions = page.locator(".ea-detail .ea-dispute > ul > li")
+    versions = page.locator(".ea-detail .ea-dispute").first.locator(":scope > ul > li")
     versions.first.wait_for()
     assert versions.count() == 3
     assert (
@@ -453,11 +464,30 @@ def test_disputed_events_are_marked_on_timeline_map_and_list(site_url, warm_page
     )
 
 
+def test_places_supplied_by_the_editor_are_drawn_apart_and_named(site_url, warm_page, atlas):
+    page = warm_page.page
+    open_view(page, site_url)
+    (mark,) = [t for t in traces(page, "map") if t["meta"] == "editor-place"]
+    editors = {"Moscow", "North Korea", "Pyongyang", "Ukraine", "Washington", "Wonsan"}
+    by_lat = {p["lat"]: p["name"] for p in atlas["places"] if "lat" in p}
+    assert sorted(by_lat[lat] for lat in mark["lat"]) == sorted(editors)
+    assert mark["symbol"] == "diamond-open" and mark["items"] == []  # a drawing, not a target
+    legend = page.locator(".ea-pane-map .ea-legend").inner_text()
+    assert "the editor supplied the place" in legend
+    washington = page.locator('table.ea-list tr[data-event="trump-patriot-deal-with-nato"] td')
+    assert "editor's place" in washington.nth(2).inner_text()
+    corrected = page.eval_on_selector_all(
+        "table.ea-list tr:has(.ea-corrected)", "rows => rows.map(r => r.dataset.event)"
+    )
+    assert LAVROV_KIM in corrected and "lavrov-welcomes-kims-support" not in corrected
+    assert warm_page.errors == []
+
+
 # ---- narratives ----
 
 
 @pytest.mark.parametrize(
-    "path, count", [("narratives/kursk/", 4), ("narratives/diplomacy-2024-2025/", 7)]
+    "path, count", [("narratives/kursk/", 5), ("narratives/diplomacy-2024-2025/", 8)]
 )
 def test_a_narrative_page_shows_only_its_events_among_its_prose(
     site_url, warm_page, events, path, count

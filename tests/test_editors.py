@@ -96,6 +96,8 @@ NEW_EVENT = [
     "metrotv-2025-07-13",
     "--quote",
     "Kalimat.",
+    "--translation",
+    "Sentence.",
 ]
 
 
@@ -125,6 +127,7 @@ def test_new_asks_for_what_is_not_given(tmp_path, repo):
                 "Summary.",
                 "metrotv-2025-07-13",
                 "Kalimat.",
+                "Sentence.",
                 "diplomacy",
             ]
         )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import bibtexparser
@@ -92,7 +94,7 @@ def test_gdal_reads_the_json_fg_time_members(data, events):
     assert len(rows) == len(events)
     for event in events:
         instant, start, end = (str(v) for v in rows[event["id"]])
-        if len(event["date"]) == 10:  # one known day: a JSON-FG date
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", event["date"]):  # one known day: a JSON-FG date
             assert instant == event["date"] and start == "NaT"
         else:  # anything wider: an interval
             assert instant == "NaT" and start <= end
@@ -162,21 +164,41 @@ def test_frictionless_validates_the_data_package(data):
     assert package["licenses"][0]["name"] and "Cite as:" in package["description"]
 
 
+def _corrections(events: list[dict]) -> list[tuple[dict, dict]]:
+    return [(e, c) for e in events for c in e.get("corrections", [])]
+
+
 def test_feedparser_reads_the_atom_feed_of_changes(data, events):
     feed = feedparser.parse((data / "changes.atom").read_bytes())
     assert not feed.bozo, feed.get("bozo_exception")
-    assert len(feed.entries) == len(events)
+    corrections = _corrections(events)
+    assert corrections, "the default atlas records corrections (issue 9)"
+    assert len(feed.entries) == len(events) + len(corrections)
     dates = [entry.updated_parsed for entry in feed.entries]
     assert dates == sorted(dates, reverse=True)  # newest first, by when they entered the atlas
-    assert all(entry.title.startswith("Added: ") for entry in feed.entries)
+    added = [e for e in feed.entries if e.title.startswith("Added: ")]
+    corrected = [e for e in feed.entries if e.title.startswith("Corrected: ")]
+    assert len(added) == len(events) and len(corrected) == len(corrections)
+    for event, correction in corrections:  # each correction an entry dated by its own day
+        assert any(
+            entry.title == f"Corrected: {event['title']}"
+            and entry.updated.startswith(correction["date"])
+            and correction["reason"] in entry.summary
+            for entry in corrected
+        ), (event["id"], correction["date"])
 
 
 def test_json_feed_meets_the_json_feed_1_1_schema(data, events):
     schema = json.loads((DATA / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
     feed = json.loads((data / "changes.json").read_text(encoding="utf-8"))
     jsonschema.validate(feed, schema)
-    assert len(feed["items"]) == len(events)
-    assert len({item["id"] for item in feed["items"]}) == len(events)
+    count = len(events) + len(_corrections(events))
+    assert len(feed["items"]) == count and len({item["id"] for item in feed["items"]}) == count
+    assert feed["language"] == "en"
+    changed = [i for i in feed["items"] if i["title"].startswith("Corrected: ")]
+    assert {i["date_published"][:10] for i in changed} == {
+        c["date"] for _, c in _corrections(events)
+    }
 
 
 def test_icalendar_reads_one_all_day_entry_per_event(data, events):
@@ -274,17 +296,112 @@ def test_exports_are_byte_identical_across_builds(repo, monkeypatch):
     assert first["data/events.ics"].count("URL:https://example.org/atlas/events/") > 0
 
 
-def test_corrections_enter_the_feeds_whatever_their_fields_are_called():
-    from types import SimpleNamespace
-
-    from eventatlas.site.exports import _corrections
-
-    correction = SimpleNamespace(model_dump=lambda mode: {"date": "2025-08-01", "note": "Fixed."})
-    event = SimpleNamespace(id="x", title="T", corrections=[correction])
-    (item,) = _corrections(event)
-    assert (item["key"], str(item["date"]), item["text"]) == (
-        "x/correction-1",
-        "2025-08-01",
-        "Fixed.",
+def test_the_data_version_dates_the_latest_correction_too(data, events):
+    feed = feedparser.parse((data / "changes.atom").read_bytes())
+    latest = max(c["date"] for _, c in _corrections(events))
+    assert feed.feed.updated >= latest and feed.entries[0].updated.startswith(
+        feed.feed.updated[:10]
     )
-    assert _corrections(SimpleNamespace(id="y", title="U")) == []
+
+
+def _event_with(events: list[dict], test) -> dict:
+    return next(e for e in events if test(e))
+
+
+def test_the_csv_carries_the_editors_marks_disputes_and_corrections(data, events):
+    rows = {
+        r["id"]: r
+        for r in csv.DictReader(io.StringIO((data / "events.csv").read_text(encoding="utf-8")))
+    }
+    placed = _event_with(events, lambda e: e.get("place_source") == "editor")
+    assert rows[placed["id"]]["place_source"] == "editor"
+    assert rows[placed["id"]]["place_note"] == placed["place_note"]
+    noted = _event_with(events, lambda e: e.get("status_note"))
+    assert rows[noted["id"]]["status_note"] == noted["status_note"]
+    disputed = _event_with(events, lambda e: e.get("disputes"))
+    row = rows[disputed["id"]]
+    assert row["disputed"] == "True" and disputed["disputes"][0]["about"] in row["disputes"]
+    corrected = _event_with(events, lambda e: e.get("corrections"))
+    row = rows[corrected["id"]]
+    last = max(c["date"] for c in corrected["corrections"])
+    assert row["last_corrected"] == last
+    assert all(c["change"] in row["corrections"] for c in corrected["corrections"])
+    translated = _event_with(events, lambda e: e["citations"][0].get("translation"))
+    row = rows[translated["id"]]
+    quotes, translations = row["quotes"].split(" | "), row["translations"].split(" | ")
+    assert len(quotes) == len(translations) == len(translated["citations"])
+    assert translations[0] == translated["citations"][0]["translation"]
+
+
+def test_gdal_reads_the_editors_marks_in_the_geojson(data, events):
+    _types, columns = _ogr_columns(data / "events.geojson")
+    placed = {e["id"] for e in events if e.get("place_source") == "editor"}
+    by_id = dict(zip(columns["id"], columns["place_source"], strict=True))
+    assert {i for i, source in by_id.items() if source == "editor"} == placed
+    notes = dict(zip(columns["id"], columns["status_note"], strict=True))
+    noted = _event_with(events, lambda e: e.get("status_note"))
+    assert notes[noted["id"]] == noted["status_note"]
+    corrected = _event_with(events, lambda e: e.get("corrections"))
+    corrections = dict(zip(columns["id"], columns["corrections"], strict=True))
+    assert json.loads(corrections[corrected["id"]])[0]["reason"]  # GDAL keeps the list as JSON
+
+
+def test_timeline_slides_and_calendars_carry_translations_notes_and_corrections(data, events):
+    timeline = json.loads((data / "timeline.json").read_text(encoding="utf-8"))
+    slides = {s["unique_id"]: s for s in timeline["events"]}
+    translated = _event_with(events, lambda e: e["citations"][0].get("translation"))
+    caption = slides[translated["id"]]["media"]["caption"]
+    assert caption == escape("Editor's translation: " + translated["citations"][0]["translation"])
+    corrected = _event_with(events, lambda e: e.get("corrections"))
+    assert (
+        "Corrected on " + corrected["corrections"][0]["date"]
+        in (slides[corrected["id"]]["text"]["text"])
+    )
+    calendar = icalendar.Calendar.from_ical((data / "events.ics").read_bytes())
+    entries = {str(e["uid"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    text = str(entries[corrected["id"]]["description"])
+    assert "Corrected on " + corrected["corrections"][0]["date"] in text
+    placed = _event_with(events, lambda e: e.get("place_source") == "editor")
+    assert "Place supplied by the editor: " in str(entries[placed["id"]]["description"])
+    quote = translated["citations"][0]
+    assert f"editor's translation: “{quote['translation']}”" in str(
+        entries[translated["id"]]["description"]
+    )
+
+
+@pytest.mark.filterwarnings("ignore:The following arguments for Reference are unsupported")
+def test_bibliographies_carry_the_title_translations(data, repo):
+    sources = yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))["sources"]
+    translated = next(s for s in sources if s.get("title_translation"))
+    items = json.loads((data / "sources.csl.json").read_text(encoding="utf-8"))
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON(items), citeproc_formatter.plain)
+    bibliography.register(Citation([CitationItem(translated["id"])]))
+    item = next(i for i in items if i["id"] == translated["id"])
+    assert translated["title_translation"] in item["note"]
+    library = bibtexparser.parse_string((data / "sources.bib").read_text(encoding="utf-8"))
+    entry = library.entries_dict[translated["id"]]
+    assert entry["titleaddon"] == "[" + translated["title_translation"] + "]"
+    inferred = next(s for s in sources if s.get("published_source") == "editor")
+    assert "inferred by the editor" in library.entries_dict[inferred["id"]]["note"]
+
+
+def test_json_ld_citations_carry_the_title_translation(built_site, repo):
+    data = yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))
+    translations = {
+        s["id"]: s["title_translation"] for s in data["sources"] if s.get("title_translation")
+    }
+    event = next(e for e in data["events"] if e["citations"][0]["source"] in translations)
+    html = (built_site / "events" / event["id"] / "index.html").read_text(encoding="utf-8")
+    found = extruct.extract(html, syntaxes=["json-ld"], uniform=True)["json-ld"]
+    item = next(i for i in found if i.get("@type") == "Event")
+    cited = next(c for c in item["citation"] if c["identifier"] == event["citations"][0]["source"])
+    assert cited["workTranslation"]["headline"] == translations[cited["identifier"]]
+    assert cited["workTranslation"]["inLanguage"] == "en"
+    expanded = jsonld.expand(item, {"documentLoader": _offline_loader})
+    citation = expanded[0]["http://schema.org/citation"]
+    assert any("http://schema.org/workTranslation" in c for c in citation)
+
+
+def test_events_json_names_the_sites_language(data):
+    assert json.loads((data / "events.json").read_text(encoding="utf-8"))["language"] == "en"

@@ -49,3 +49,24 @@ def test_the_search_page_finds_titles_actors_and_places(watched_page, site_url, 
     link.wait_for(timeout=15_000)
     assert watched_page.outside_requests() == []
     assert watched_page.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_passes_axe_in_both_palettes(browser, site_url, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{site_url}find/?q=Lavrov")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15_000)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    violations = Axe().run(page, context=".md-content").response["violations"]  # not the theme's
+    context.close()
+    serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+    details = [
+        (v["id"], [(n["target"], n["failureSummary"][-200:]) for n in v["nodes"][:3]])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], details

@@ -27,7 +27,16 @@ PAYLOADS = [
     '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
     "java&#x09;script:window.__pwned=1",
 ]
-SOURCE_FIELDS = ["title", "publisher", "author", "note", "archived_as", "via"]
+SOURCE_FIELDS = [
+    "title",
+    "title_translation",
+    "publisher",
+    "author",
+    "note",
+    "archived_as",
+    "via",
+    "published_note",
+]
 EVENT_FIELDS = [
     "title",
     "place",
@@ -35,9 +44,14 @@ EVENT_FIELDS = [
     "tags",
     "summary",
     "date_note",
+    "place_note",
+    "status_note",
     "quote",
+    "translation",
     "about",
     "claim",
+    "change",  # of corrections
+    "reason",
 ]
 
 
@@ -54,12 +68,16 @@ def hostile_data() -> dict:
                 "note": text,
                 "archived_as": text,
                 "via": [text],
+                "title_translation": text,
+                "published": "2025-07-12",
+                "published_source": "editor",
+                "published_note": text,
                 "language": "id",
             }
         )
 
         def citation(n=n, text=text):
-            return [{"source": f"s{n}", "quote": text}]
+            return [{"source": f"s{n}", "quote": text, "translation": text}]
 
         events.append(
             {
@@ -69,6 +87,10 @@ def hostile_data() -> dict:
                 "date_source": "editor",
                 "date_note": text,
                 "place": text,
+                "place_source": "editor",
+                "place_note": text,
+                "status_note": text,
+                "corrections": [{"date": "2026-11-30", "change": text, "reason": text}],
                 "lat": 10.0 + n,
                 "lon": 20.0 + n,
                 "actors": [text],
@@ -86,7 +108,7 @@ def hostile_data() -> dict:
                 ],
             }
         )
-    return {"sources": sources, "events": events}
+    return {"language": "en", "sources": sources, "events": events}
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +193,8 @@ def test_hostile_text_keeps_every_export_readable(hostile_site):
     library = bibtexparser.parse_string((data / "sources.bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks
     feed = feedparser.parse((data / "changes.atom").read_bytes())
-    assert not feed.bozo and len(feed.entries) == len(events)
+    corrections = sum(len(e.get("corrections", [])) for e in events)
+    assert not feed.bozo and len(feed.entries) == len(events) + corrections
     calendar = icalendar.Calendar.from_ical((data / "events.ics").read_bytes())
     titles = sorted(str(e["summary"]) for e in calendar.walk("VEVENT"))
     assert titles == sorted(e["title"] for e in events)

@@ -212,16 +212,6 @@ def measure_markdown_worst_case(run: Run) -> list[Figure]:
     return [Figure("summary of 2,000 '['", worst, "s", plain, "")]
 
 
-def _contract_measurements() -> list[Callable[[Run], list[Figure]]]:
-    # Bytes and render figures (home page transfer, JS per page, time to drawn vs a floor page)
-    # come from tools/render_bench.py when it is there: `MEASUREMENTS`, functions of a Run.
-    try:
-        from tools import render_bench  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    return list(render_bench.MEASUREMENTS)
-
-
 MEASUREMENTS: list[Callable[[Run], list[Figure]]] = [
     measure_stages,
     measure_build,
@@ -229,8 +219,18 @@ MEASUREMENTS: list[Callable[[Run], list[Figure]]] = [
     measure_serve,
     measure_new,
     measure_markdown_worst_case,
-    *_contract_measurements(),
 ]
+
+
+def render_measurements() -> list[Callable[[Run], list[Figure]]]:
+    """The bytes and render figures (home page transfer, JS per page, time to drawn against a
+    floor page): `MEASUREMENTS` of tools/render_bench.py when it is there, functions of a Run
+    returning Figures like these; imported when the bench runs, so it may import this module."""
+    try:
+        from tools import render_bench  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    return list(render_bench.MEASUREMENTS)
 
 
 # ----- helpers that drive a browser and a server ----------------------------------------------
@@ -376,13 +376,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"machine: {machine()}\n")
     print_row(["events", "figure", "value", "floor", "ratio", "target"])
     print_row(["---:", "---", "---:", "---:", "---:", "---"])
+    every = MEASUREMENTS + render_measurements()
     for size in sizes:
         run = Run(
             size,
             make_project(args.work / f"events-{size}", size),
             make_floor_project(args.work / f"floor-{size}", size),
         )
-        measurements = MEASUREMENTS if size < 100_000 else [measure_build]
+        measurements = every if size < 100_000 else [measure_build]
         for measurement in measurements:
             for figure in measurement(run):
                 print_row([f"{size:,}", *figure.cells()])

@@ -25,6 +25,8 @@ FIELD_ORDER = [
     "date_source",
     "date_note",
     "place",
+    "place_source",
+    "place_note",
     "lat",
     "lon",
     "actors",
@@ -179,7 +181,13 @@ def fields_from_options(
     event_id: str | None = None,
     date_source: str = "source",
     date_note: str | None = None,
+    translation: str = "",
+    place_source: str = "source",
+    place_note: str | None = None,
 ) -> dict:
+    citation = CommentedMap(source=source, quote=quote)
+    if translation.strip():
+        citation["translation"] = translation
     return {
         "id": event_id or slugify(title),
         "title": title,
@@ -187,9 +195,11 @@ def fields_from_options(
         "date_source": date_source if date_source != "source" else None,
         "date_note": date_note,
         "place": place,
+        "place_source": place_source if place_source != "source" else None,
+        "place_note": place_note,
         "actors": list(actors),
         "tags": list(tags),
         "status": status,
         "summary": summary,
-        "citations": [CommentedMap(source=source, quote=quote)],
+        "citations": [citation],
     }

@@ -73,7 +73,12 @@ DERIVED_COLUMNS = {
     "data_version",
     "sources",
     "citation_needed",
+    "disputed",
+    "last_corrected",
 }
+# Columns of our CSV export holding lists of entries as text: named in a note, not imported (the
+# quotes lose their sources, disputes their citations); events.json holds them whole.
+TEXT_OF_LISTS = ("quotes", "translations", "disputes", "corrections")
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@])")
 
 
@@ -262,11 +267,21 @@ def _unused_columns(records, label: str) -> list[Problem]:
 
 
 def _plain_rows(records, header: list[str], label: str):
-    known = set(Event.model_fields) | {"source", "quote"} | DERIVED_COLUMNS
-    unknown = [h for h in header if h not in known]
+    known = (set(Event.model_fields) | {"source", "quote"} | DERIVED_COLUMNS) - set(TEXT_OF_LISTS)
+    unknown = [h for h in header if h not in known and h not in TEXT_OF_LISTS]
     notes = [
         Problem(label, 1, "", f"note: column '{h}' is not a field of an event; not imported")
         for h in unknown
+    ]
+    notes += [
+        Problem(
+            label,
+            1,
+            "",
+            f"note: column '{h}' holds a list as text; not imported (add it in events.yaml)",
+        )
+        for h in TEXT_OF_LISTS
+        if h in header and any(record.get(h) for _, record in records)
     ]
     if "sources" in header and "quote" not in header:
         notes.append(

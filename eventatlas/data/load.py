@@ -25,6 +25,7 @@ _TYPE_NAMES = {
     dict: "a mapping",
     type(None): "nothing",
 }
+_LISTS = ("sources", "events")
 _EXPECTED = {
     "string_type": "text",
     "list_type": "a list (one '- ' item per line, or [a, b])",
@@ -46,6 +47,7 @@ class Dataset:
     events: tuple[Event, ...]
     warnings: tuple[Problem, ...]
     place_lines: dict[str, int]
+    language: str | None = None  # the site's language, when events.yaml declares it
 
     def source(self, source_id: str) -> Source:
         return self._sources_by_id[source_id]
@@ -83,11 +85,19 @@ def read_events(path: Path, label: str | None = None) -> tuple[Dataset, list[Pro
     sources = _validate_items(located, root, "sources", Source, "source", problems)
     events = _validate_items(located, root, "events", Event, "event", problems)
     problems += _check_references(located, sources, events, _declared_ids(root.get("sources")))
+    language = _site_language(located, root, problems)
+    problems += check_editorial_rules(located, sources, events, language)
     ordered = sorted((e for _, e in events), key=lambda e: (e.date.sort_key, e.id))
     place_lines = {e.id: located.line_of(("events", i, "place")) for i, e in events}
     warnings = tuple(p for p in problems if p.severity == "warning")
     dataset = Dataset(
-        path, located.file, tuple(s for _, s in sources), tuple(ordered), warnings, place_lines
+        path,
+        located.file,
+        tuple(s for _, s in sources),
+        tuple(ordered),
+        warnings,
+        place_lines,
+        language,
     )
     return dataset, [p for p in problems if p.severity == "error"]
 
@@ -126,10 +136,11 @@ def _check_root(located: LocatedData, problems: list[Problem]) -> dict:
                     located.file,
                     located.line_of((key,)),
                     f"field '{key}'",
-                    f"is not a known top-level field{hint}; expected 'sources' and 'events'",
+                    f"is not a known top-level field{hint}; "
+                    "expected 'language', 'sources' and 'events'",
                 )
             )
-    for key in Timeline.model_fields:
+    for key in _LISTS:
         if not isinstance(root.get(key), list):
             problems.append(
                 Problem(
@@ -359,3 +370,116 @@ def _unknown_citations(
                 )
             )
     return problems
+
+
+def _site_language(located: LocatedData, root: dict, problems: list[Problem]) -> str | None:
+    """The top-level 'language:' (the site's), checked against the schema's pattern."""
+    if "language" not in root:
+        return None
+    try:
+        return Timeline.model_validate(
+            {"language": root["language"], "sources": [], "events": []}
+        ).language
+    except ValidationError as error:
+        problems += [_problem(located, e, (), "", Timeline) for e in error.errors()]
+        return None
+
+
+def check_editorial_rules(
+    located: LocatedData, sources, events, language: str | None
+) -> list[Problem]:
+    """Notes that editor's choices need, translations the site's readers need, and warnings
+    where the data contradicts a rule the about page states."""
+    languages = {source.id: source.language for _, source in sources}
+    problems = [p for index, s in sources for p in _source_rules(located, index, s, language)]
+    for index, event in events:
+        problems += _event_notes(located, index, event)
+        problems += _missing_translations(located, index, event, languages, language)
+        problems += _status_warnings(located, index, event)
+    return problems
+
+
+def _source_rules(
+    located: LocatedData, index: int, source: Source, language: str | None
+) -> list[Problem]:
+    problems = []
+    if language and source.language != language and not source.title_translation:
+        problems.append(
+            Problem(
+                located.file,
+                located.line_of(("sources", index, "title")),
+                f"source '{source.id}'",
+                f"field 'title_translation': is missing; the source is in '{source.language}' "
+                f"and the site in '{language}', so give the editor's translation of the title",
+            )
+        )
+    if source.published_source == "editor" and not source.published_note:
+        problems.append(
+            Problem(
+                located.file,
+                located.line_of(("sources", index, "published_source")),
+                f"source '{source.id}'",
+                "field 'published_note': is missing; when published_source is 'editor', "
+                "say how the date was inferred",
+            )
+        )
+    return problems
+
+
+def _event_notes(located: LocatedData, index: int, event: Event) -> list[Problem]:
+    if event.place_source == "editor" and not event.place_note:
+        return [
+            Problem(
+                located.file,
+                located.line_of(("events", index, "place_source")),
+                f"event '{event.id}'",
+                "field 'place_note': is missing; when place_source is 'editor', "
+                "say why the editor chose the place and what the sources say",
+            )
+        ]
+    return []
+
+
+def _missing_translations(
+    located: LocatedData, index: int, event: Event, languages: dict, language: str | None
+) -> list[Problem]:
+    if language is None:
+        return []
+    return [
+        Problem(
+            located.file,
+            located.line_of(("events", index) + path + ("quote",)),
+            f"event '{event.id}'",
+            f"field '{_field_label(path + ('translation',))}': is missing; "
+            f"the source is in '{languages[citation.source]}' and the site in '{language}', "
+            "so give the editor's translation",
+        )
+        for path, citation in _citation_paths(event)
+        if citation.translation is None and languages.get(citation.source, language) != language
+    ]
+
+
+def _status_warnings(located: LocatedData, index: int, event: Event) -> list[Problem]:
+    if event.status == "confirmed" and len(event.cited_source_ids) < 2 and not event.status_note:
+        return [
+            Problem(
+                located.file,
+                located.line_of(("events", index, "status")),
+                f"event '{event.id}'",
+                "field 'status': 'confirmed' rests on a single source and no official record "
+                "is named in status_note; use 'reported', cite another source or name the record",
+                "warning",
+            )
+        ]
+    return []
+
+
+def _citation_paths(event: Event) -> list[tuple[tuple, Any]]:
+    paths: list[tuple[tuple, Any]] = [(("citations", i), c) for i, c in enumerate(event.citations)]
+    paths += [
+        (("disputes", d, "versions", v, "citations", i), c)
+        for d, dispute in enumerate(event.disputes)
+        for v, version in enumerate(dispute.versions)
+        for i, c in enumerate(version.citations)
+    ]
+    return paths

@@ -13,7 +13,17 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .schema import Citation, Dispute, DisputeVersion, Event, Place, PlacesFile, Source, Timeline
+from .schema import (
+    Citation,
+    Correction,
+    Dispute,
+    DisputeVersion,
+    Event,
+    Place,
+    PlacesFile,
+    Source,
+    Timeline,
+)
 
 SCHEMA_PATH = "schema/events.schema.json"
 PLACES_SCHEMA_PATH = "schema/places.schema.json"
@@ -22,11 +32,13 @@ FIELDS_START = (
 )
 FIELDS_END = "<!-- end of field reference -->"
 DOCUMENTED: list[tuple[str, type[BaseModel]]] = [
+    ("events.yaml: top level", Timeline),
     ("events.yaml: `sources:` entries", Source),
     ("events.yaml: `events:` entries", Event),
     ("`citations:` entries", Citation),
     ("`disputes:` entries", Dispute),
     ("`versions:` entries of a dispute", DisputeVersion),
+    ("`corrections:` entries", Correction),
     ("places.yaml: `places:` entries", Place),
 ]
 

@@ -104,6 +104,20 @@ PartialDateText = Annotated[
 ]
 
 
+def _day(value: object) -> str:
+    text = _partial_date(value)
+    if len(text) != 10:
+        raise ValueError(f"'{text}' is not a full day; use YYYY-MM-DD")
+    return text
+
+
+DayText = Annotated[
+    str,
+    PlainValidator(_day),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", strict=True, frozen=True, use_attribute_docstrings=False
@@ -116,6 +130,13 @@ class Citation(_Model):
     source: Slug = Field(description="The id of an entry under sources: that supports this.")
     quote: Text = Field(
         description="The supporting sentence, copied verbatim in the source's own language."
+    )
+    translation: Text | None = Field(
+        None,
+        description=(
+            "The editor's translation of the quote into the site's language, faithful rather than "
+            "smooth; required when the source's language is not the site's."
+        ),
     )
 
 
@@ -139,6 +160,14 @@ class Dispute(_Model):
     )
 
 
+class Correction(_Model):
+    """A change made to a published event, kept on the record."""
+
+    date: DayText = Field(description="The day the correction was made: YYYY-MM-DD.")
+    change: Text = Field(description="What changed, in English (the old and the new reading).")
+    reason: Text = Field(description="Why it changed (which source says what).")
+
+
 class Source(_Model):
     """An article or document that events cite."""
 
@@ -146,11 +175,31 @@ class Source(_Model):
         description="A stable id that citations use: lowercase letters, digits and hyphens."
     )
     title: Text = Field(description="The headline or title exactly as published.")
+    title_translation: Text | None = Field(
+        None,
+        description=(
+            "The editor's translation of the title into the site's language; required when the "
+            "source's language is not the site's."
+        ),
+    )
     publisher: Text = Field(description="The outlet that published it.")
     author: Text | None = Field(None, description="The author, where the source names one.")
     published: PartialDateText | None = Field(
         None,
         description="Publication date where the source gives one: YYYY, YYYY-MM or YYYY-MM-DD.",
+    )
+    published_source: Literal["source", "editor"] = Field(
+        "source",
+        description=(
+            "'source' when the source prints its date, 'editor' when the editor inferred it from "
+            "the text."
+        ),
+    )
+    published_note: Text | None = Field(
+        None,
+        description=(
+            "How the publication date was inferred; required when published_source is 'editor'."
+        ),
     )
     language: str = Field(
         pattern=r"^[a-z]{2,3}$",
@@ -203,6 +252,19 @@ class Event(_Model):
     place: Text = Field(
         description="A place name that places.yaml or the gazetteer resolves (or give lat and lon)."
     )
+    place_source: Literal["source", "editor"] = Field(
+        "source",
+        description=(
+            "'source' when a cited source gives the place, 'editor' when the editor supplied it."
+        ),
+    )
+    place_note: Text | None = Field(
+        None,
+        description=(
+            "Why the editor chose the place and what the sources say; required when place_source "
+            "is 'editor'."
+        ),
+    )
     lat: float | None = Field(
         None,
         ge=-90,
@@ -225,6 +287,13 @@ class Event(_Model):
         "reported",
         description="How well established: confirmed, reported (by media) or claimed (by a party).",
     )
+    status_note: Text | None = Field(
+        None,
+        description=(
+            "Why the status was chosen; for 'confirmed' on a single source, name the official "
+            "record that confirms it."
+        ),
+    )
     summary: Text = Field(description="A few English sentences; Markdown allowed, HTML is not.")
     citations: list[Citation] = Field(
         min_length=1, description="The sources that support the event, each with its sentence."
@@ -232,6 +301,10 @@ class Event(_Model):
     disputes: list[Dispute] = Field(
         default_factory=list,
         description="Details on which the sources disagree, with every version.",
+    )
+    corrections: list[Correction] = Field(
+        default_factory=list,
+        description="Changes made to the event after it was published, each dated and explained.",
     )
     added: PartialDateText | None = Field(
         None,
@@ -280,6 +353,14 @@ class Place(_Model):
 class Timeline(_Model):
     """The whole events.yaml file."""
 
+    language: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2,3}$",
+        description=(
+            "ISO 639 code of the site's language (as mkdocs.yml's theme.language); quotes and "
+            "titles of sources in any other language then need the editor's translation."
+        ),
+    )
     sources: list[Source] = Field(description="Every source that events cite.")
     events: list[Event] = Field(
         description="The events, in any order; the site sorts them by date."

@@ -30,6 +30,7 @@ from ..data.schema import Event, Source
 from ..geocode import ResolvedPlace
 from .figures import (
     EVENT_URL,
+    MAP_EDITOR_MARK,
     MAP_MARKS,
     TIMELINE_MARKS,
     event_url,
@@ -45,7 +46,7 @@ from .figures import (
     timeline_range,
 )
 
-ATLAS_VERSION = 2  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
+ATLAS_VERSION = 3  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
 ASSET_DIR = "assets/eventatlas"
 DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
 ATLAS_SCHEMA_PATH = "schema/atlas.schema.json"  # the shape of DATA_SCRIPT's data, for readers
@@ -159,6 +160,8 @@ class EventRecord:
     source_ids: tuple[str, ...]
     disputed: bool
     editor_date: bool
+    editor_place: bool
+    corrected: bool
 
 
 def event_record(event: Event, place: ResolvedPlace | None) -> EventRecord:
@@ -175,6 +178,8 @@ def event_record(event: Event, place: ResolvedPlace | None) -> EventRecord:
         source_ids=tuple(event.cited_source_ids),
         disputed=bool(event.disputes),
         editor_date=event.date_source == "editor",
+        editor_place=event.place_source == "editor",
+        corrected=bool(event.corrections),
     )
 
 
@@ -211,6 +216,8 @@ class EventColumns(_Shipped):
     sources: list[list[int]] = Field(description="Positions in publishers of the sources it cites.")
     disputed: list[int] = Field(description="1 where sources disagree on a detail, else 0.")
     editorDate: list[int] = Field(description="1 where the editor, not a source, gave the date.")
+    editorPlace: list[int] = Field(description="1 where the editor, not a source, gave the place.")
+    corrected: list[int] = Field(description="1 where the event carries corrections, else 0.")
 
 
 class PlaceRecord(_Shipped):
@@ -241,6 +248,7 @@ class MapInputs(_Shipped):
     lon: list[float] = Field(description="The longitudes shown first, [west, east].")
     marks: dict[str, dict] = Field(description="How each kind of place is drawn, by mark key.")
     altNames: int = Field(description="Place names the map's alt text spells out before '…'.")
+    editorMark: dict = Field(description="Drawn over a place where the editor placed an event.")
 
 
 class AtlasData(_Shipped):
@@ -303,6 +311,8 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
             sources=[[source_index[s] for s in r.source_ids] for r in records],
             disputed=[int(r.disputed) for r in records],
             editorDate=[int(r.editor_date) for r in records],
+            editorPlace=[int(r.editor_place) for r in records],
+            corrected=[int(r.corrected) for r in records],
         ),
         places=list(place_table.values()),
         actors=actors.names,
@@ -319,6 +329,7 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
             **map_view(placed[e.id] for e in events if e.id in placed),
             marks=MAP_MARKS,
             altNames=MAP_ALT_NAMES,
+            editorMark=MAP_EDITOR_MARK,
         ),
     )
     return data.model_dump(exclude_none=True)

@@ -52,9 +52,21 @@ def source_csl(source: Source) -> dict:
         item["issued"] = {"date-parts": [date_parts(source.published)]}
     if source.url:
         item["URL"] = source.url
-    if source.note:
-        item["note"] = source.note
+    if _source_notes(source):
+        item["note"] = _source_notes(source)
     return item
+
+
+def _source_notes(source: Source) -> str:
+    """The source's note with the editor's marks a bibliography should keep: the title's
+    translation and a publication date the editor inferred."""
+    notes = [source.note] if source.note else []
+    if source.title_translation:
+        notes.append(f"Title in translation (the editor's): {source.title_translation}")
+    if source.published_source == "editor":
+        inferred = f": {source.published_note}" if source.published_note else ""
+        notes.append(f"Publication date inferred by the editor{inferred}")
+    return " ".join(note if note.endswith(".") else note + "." for note in notes)
 
 
 def bibtex_escape(text: str) -> str:
@@ -93,8 +105,9 @@ def source_bibtex(source: Source) -> str:
             "month": str(parts[1]) if len(parts) > 1 else None,
             "day": str(parts[2]) if len(parts) > 2 else None,
             "language": source.language,
+            "titleaddon": f"[{source.title_translation}]" if source.title_translation else None,
             "url": source.url,
-            "note": source.note,
+            "note": _source_notes(source),
         },
     )
 
@@ -180,6 +193,7 @@ def event_jsonld(
     item: dict = {
         "@context": "https://schema.org",
         "@type": "Event",
+        "inLanguage": dataset.language or "en",
         "identifier": event.id,
         "name": event.title,
         "description": description,
@@ -190,7 +204,10 @@ def event_jsonld(
         "version": version.hash,
         "isPartOf": {"@type": "Dataset", "name": site.title, "version": version.hash},
         "location": _jsonld_place(event, place),
-        "citation": [_jsonld_source(dataset.source(s)) for s in event.cited_source_ids],
+        "citation": [
+            _jsonld_source(dataset.source(s), dataset.language or "en")
+            for s in event.cited_source_ids
+        ],
     }
     if site.url:
         item["@id"] = site.absolute(event_url(event.id))
@@ -212,7 +229,8 @@ def _jsonld_place(event: Event, place: ResolvedPlace | None) -> dict:
     return located
 
 
-def _jsonld_source(source: Source) -> dict:
+def _jsonld_source(source: Source, language: str) -> dict:
+    """A cited article; its title in the editor's translation is a `workTranslation`."""
     item: dict = {
         "@type": "NewsArticle",
         "identifier": source.id,
@@ -226,4 +244,13 @@ def _jsonld_source(source: Source) -> dict:
         item["datePublished"] = source.published
     if source.url:
         item["url"] = source.url
+    if source.title_translation:
+        item["workTranslation"] = {
+            "@type": "NewsArticle",
+            "headline": source.title_translation,
+            "inLanguage": language,
+            "description": "The atlas editor's translation of the headline.",
+        }
+    if source.published_source == "editor" and source.published_note:  # datePublished inferred
+        item["comment"] = {"@type": "Comment", "text": source.published_note}
     return item

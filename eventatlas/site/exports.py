@@ -3,7 +3,10 @@
 Each export is proven in the tests by a reader someone else wrote (GDAL, citeproc-py,
 bibtexparser, frictionless, feedparser, icalendar, TimelineJS itself). Dates travel as the
 EDTF text the editor wrote (`2025-07~`, `2025-07-11/2025-07-12`) beside their earliest and
-latest ISO days. Optional schema fields travel generically: whatever an event sets is exported.
+latest ISO days. The editor's marks travel in every export, named: the translations beside the
+quotes and source titles, an editor's place or publication date with its note, the status and
+its note, disputes and corrections (the feeds take each correction as an entry of its own day).
+Any other optional field an event sets is exported too.
 """
 
 from __future__ import annotations
@@ -57,22 +60,34 @@ CSV_COLUMNS = [
     "date_source",
     "title",
     "place",
+    "place_source",
+    "place_note",
     "lat",
     "lon",
     "place_precision",
     "actors",
     "tags",
     "status",
+    "status_note",
     "summary",
     "sources",
+    "quotes",
+    "translations",
+    "disputed",
+    "disputes",
+    "corrections",
+    "last_corrected",
     "added",
     "url",
     "data_version",
 ]
+CSV_SEPARATOR = " | "  # between the entries of a column holding sentences (quotes, corrections)
 _CSV_TYPES = {
     "date_start": "date",
     "date_end": "date",
     "added": "date",
+    "last_corrected": "date",
+    "disputed": "boolean",
     "lat": "number",
     "lon": "number",
     "date_approximate": "boolean",
@@ -87,6 +102,21 @@ COMPUTED_FIELDS = {
     "place_precision": "What the point stands for: site, city, region or country.",
     "sources": "The ids of the sources the event cites, separated by '; '.",
     "added": "The day the event entered the atlas ('added', else its newest source's date).",
+    "disputed": "True when the sources disagree on a detail of the event.",
+    "last_corrected": "The day of the event's latest correction, if it was ever corrected.",
+}
+# The CSV's text for what the JSON and GeoJSON hold as lists of entries.
+CSV_TEXT_FIELDS = {
+    "quotes": "Each citation's quote in the source's language, in citation order, ' | ' between.",
+    "translations": (
+        "The editor's translation of each quote, in the same order as quotes (empty where the "
+        "quote is in the site's language), ' | ' between."
+    ),
+    "disputes": (
+        "Each detail the sources disagree on: 'about: version / version', ' | ' between; "
+        "events.json has every version with its citations."
+    ),
+    "corrections": "Each correction as 'YYYY-MM-DD: what changed Why: why', ' | ' between.",
     "url": "The event's page, relative to the site's address.",
     "data_version": "The content hash of the data this file was built from.",
 }
@@ -99,6 +129,8 @@ def export_texts(
     records = [event_record(e, places.get(e.id), dataset, version) for e in dataset.events]
     sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
     columns = csv_columns(records)
+    language = {"language": dataset.language} if dataset.language else {}
+    rows = [{**r, **csv_texts(r), "data_version": version.hash} for r in records]
     files = {
         "events.json": _json(
             {
@@ -106,9 +138,10 @@ def export_texts(
                 "title": site.title,
                 "events": records,
                 "sources": sources,
+                **language,
             }
         ),
-        "events.csv": to_csv([{**r, "data_version": version.hash} for r in records], columns),
+        "events.csv": to_csv(rows, columns),
         "events.geojson": _json(time_geojson(records, version)),
         "events.fg.json": _json(json_fg(records, version)),
         "timeline.json": _json(timelinejs(dataset, places, site, version)),
@@ -143,11 +176,15 @@ def event_record(
         date_precision=event.date.precision,
         date_approximate=event.date.approximate,
         date_source=event.date_source,
+        place_source=event.place_source,
         status=event.status,
+        disputed=bool(event.disputes),
         sources=event.cited_source_ids,
         added=entered_atlas(event, dataset).isoformat(),
         url=event_url(event.id),
     )
+    if event.corrections:
+        record["last_corrected"] = max(c.date for c in event.corrections)
     if place:
         record.update(
             lat=place.lat,
@@ -174,6 +211,27 @@ def csv_columns(records: list[dict]) -> list[str]:
         if isinstance(value, (str, int, float, bool)) and key not in CSV_COLUMNS
     }
     return CSV_COLUMNS + sorted(extra - {"place_country"}) + ["place_country"]
+
+
+def csv_texts(record: dict) -> dict:
+    """What a CSV cell holds for the lists of entries: quotes, translations, disputes and
+    corrections as text (events.json keeps them as entries)."""
+    citations = record.get("citations", [])
+    disputes = [
+        f"{d['about']}: " + " / ".join(v["claim"] for v in d["versions"])
+        for d in record.get("disputes", [])
+    ]
+    corrections = [
+        f"{c['date']}: {c['change']} Why: {c['reason']}" for c in record.get("corrections", [])
+    ]
+    return {
+        "quotes": CSV_SEPARATOR.join(c["quote"] for c in citations),
+        "translations": CSV_SEPARATOR.join(c.get("translation", "") for c in citations)
+        if any(c.get("translation") for c in citations)
+        else "",
+        "disputes": CSV_SEPARATOR.join(disputes),
+        "corrections": CSV_SEPARATOR.join(corrections),
+    }
 
 
 def to_csv(records: list[dict], columns: list[str]) -> str:
@@ -261,7 +319,6 @@ def timelinejs(
 
 def _timeline_slide(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> dict:
     credit = "; ".join(_source_label(dataset, s) for s in event.cited_source_ids)
-    where = escape(place.name if place else event.place)
     slide = {
         "unique_id": event.id,
         "group": event.lane,
@@ -269,15 +326,20 @@ def _timeline_slide(event: Event, place: ResolvedPlace | None, dataset: Dataset)
         "start_date": _timeline_date(event.date.start, event.date.precision),
         "text": {
             "headline": escape(event.title),
-            "text": f"<p>{where}; {escape(event.status)}.</p>{render_summary(event.summary)}"
-            f"<p>Sources: {escape(credit)}</p>",
+            "text": "".join(f"<p>{escape(line)}</p>" for line in _editors_lines(event, place))
+            + str(render_summary(event.summary))
+            + "".join(f"<p>{escape(line)}</p>" for line in _record_lines(event))
+            + f"<p>Sources: {escape(credit)}</p>",
         },
     }
     first = event.citations[0]
-    slide["media"] = {  # TimelineJS shows a blockquote "media" as text, crediting its source
+    media = {  # TimelineJS shows a blockquote "media" as text, crediting its source
         "url": f"<blockquote>{escape(first.quote)}</blockquote>",
         "credit": escape(_source_label(dataset, first.source)),
     }
+    if first.translation:
+        media["caption"] = escape(f"Editor's translation: {first.translation}")
+    slide["media"] = media
     if event.date.is_range or event.date.precision != "day":
         slide["end_date"] = _timeline_date(event.date.end, event.date.precision)
     # Not read by TimelineJS; kept so that `import` brings the event back whole.
@@ -287,6 +349,35 @@ def _timeline_slide(event: Event, place: ResolvedPlace | None, dataset: Dataset)
         location.update(lat=place.lat, lon=place.lon)
     slide["location"] = location
     return slide
+
+
+def _editors_lines(event: Event, place: ResolvedPlace | None) -> list[str]:
+    """Where and how established, with the editor's notes: what a reader needs before the text."""
+    where = place.name if place else event.place
+    lines = [f"{where}; {event.status}."]
+    if event.place_source == "editor":
+        lines.append(
+            f"Place supplied by the editor: {event.place_note or 'no cited source gives it'}"
+        )
+    elif event.place_note:
+        lines.append(f"Place: {event.place_note}")
+    if event.date_source == "editor":
+        lines.append(
+            f"Date supplied by the editor: {event.date_note or 'no cited source gives it'}"
+        )
+    if event.status_note:
+        lines.append(f"Status ({event.status}): {event.status_note}")
+    return lines
+
+
+def _record_lines(event: Event) -> list[str]:
+    """The disagreements and the corrections, one line each."""
+    lines = [
+        f"Where the sources disagree, {d.about}: " + " / ".join(v.claim for v in d.versions)
+        for d in event.disputes
+    ]
+    lines += [f"Corrected on {c.date}: {c.change} Why: {c.reason}" for c in event.corrections]
+    return lines
 
 
 def _timeline_date(day: date, precision: str) -> dict:
@@ -300,8 +391,10 @@ def _timeline_date(day: date, precision: str) -> dict:
 
 def _source_label(dataset: Dataset, source_id: str) -> str:
     source = dataset.source(source_id)
-    published = f", {source.published}" if source.published else ""
-    return f"{source.publisher}, “{source.title}”{published}"
+    translated = f" [{source.title_translation}]" if source.title_translation else ""
+    inferred = " (date inferred by the editor)" if source.published_source == "editor" else ""
+    published = f", {source.published}{inferred}" if source.published else ""
+    return f"{source.publisher}, “{source.title}”{translated}{published}"
 
 
 # Bibliography -------------------------------------------------------------------------------
@@ -333,33 +426,22 @@ def changes(dataset: Dataset) -> list[dict]:
 
 
 def _when(event: Event) -> str:
-    return f"When: {event.date.label} (EDTF {event.date.text}); where: {event.place}."
+    editors = " (supplied by the editor)" if event.place_source == "editor" else ""
+    return f"When: {event.date.label} (EDTF {event.date.text}); where: {event.place}{editors}."
 
 
 def _corrections(event: Event) -> list[dict]:
-    """Corrections, whatever the schema calls their fields: a date, and a note of what changed."""
-    found = []
-    for index, correction in enumerate(getattr(event, "corrections", None) or []):
-        fields = correction.model_dump(mode="json") if hasattr(correction, "model_dump") else {}
-        when = fields.get("date") or fields.get("on") or fields.get("corrected")
-        if not isinstance(when, str):
-            continue
-        note = next((fields[k] for k in ("note", "what", "summary", "text") if k in fields), "")
-        found.append(
-            {
-                "key": f"{event.id}/correction-{index + 1}",
-                "event": event,
-                "date": date.fromisoformat(when[:10]) if len(when) >= 10 else _first_day(when),
-                "title": f"Corrected: {event.title}",
-                "text": str(note),
-            }
-        )
-    return found
-
-
-def _first_day(text: str) -> date:
-    parts = [int(p) for p in text.split("-")] + [1, 1]
-    return date(parts[0], parts[1], parts[2])
+    """Each correction an entry of its own, dated by the day it was made."""
+    return [
+        {
+            "key": f"{event.id}/correction-{index + 1}",
+            "event": event,
+            "date": date.fromisoformat(correction.date),
+            "title": f"Corrected: {event.title}",
+            "text": f"{correction.change} Why: {correction.reason}",
+        }
+        for index, correction in enumerate(event.corrections)
+    ]
 
 
 def _stamp(day: date) -> str:
@@ -373,7 +455,7 @@ def _item_id(site: SiteInfo, key: str) -> str:
 def atom_feed(dataset: Dataset, site: SiteInfo, version: DataVersion) -> str:
     """An Atom 1.0 feed of changes, dated by when they entered the atlas (never by event date)."""
     ns = "http://www.w3.org/2005/Atom"
-    feed = ET.Element("feed", {"xmlns": ns})
+    feed = ET.Element("feed", {"xmlns": ns, "xml:lang": dataset.language or "en"})
     _sub(feed, "title", f"{site.title}: changes")
     _sub(feed, "id", _item_id(site, "feed"))
     _sub(feed, "updated", _stamp(version.date))
@@ -408,7 +490,7 @@ def json_feed(dataset: Dataset, site: SiteInfo, version: DataVersion) -> dict:
         "version": "https://jsonfeed.org/version/1.1",
         "title": f"{site.title}: changes",
         "description": f"Events added and corrected; data version {version.hash}",
-        "language": "en",
+        "language": dataset.language or "en",
         "authors": [{"name": site.title}],
         "items": [_feed_item(item, site) for item in changes(dataset)],
         "_eventatlas": {"data_version": version.hash},
@@ -476,12 +558,7 @@ def _vevent(event, place, dataset, site: SiteInfo, stamp: datetime, anniversary:
     if anniversary:  # a reminder: the page holds the rest, and the calendar stays light
         vevent.add("rrule", {"freq": "yearly"})
         return vevent
-    sources = "; ".join(_source_label(dataset, s) for s in event.cited_source_ids)
-    vevent.add(
-        "description",
-        f"{event.date.label} ({precision_note(event)}; EDTF {event.date.text}).\n"
-        f"{plain_summary(event.summary)}\nSources: {sources}",
-    )
+    vevent.add("description", _calendar_text(event, place, dataset))
     vevent.add("location", place.name if place else event.place)
     if place:
         vevent.add("geo", (place.lat, place.lon))
@@ -489,6 +566,26 @@ def _vevent(event, place, dataset, site: SiteInfo, stamp: datetime, anniversary:
     vevent.add("status", _ICAL_STATUS[event.status])
     vevent.add("x-eventatlas-edtf", event.date.text)
     return vevent
+
+
+def _calendar_text(event: Event, place: ResolvedPlace | None, dataset: Dataset) -> str:
+    """The whole record as plain lines: notes, summary, disputes, corrections and each quote
+    with the editor's translation."""
+    quotes = [
+        f"{_source_label(dataset, c.source)}: “{c.quote}”"
+        + (f" (editor's translation: “{c.translation}”)" if c.translation else "")
+        for c in event.citations
+    ]
+    return "\n".join(
+        [
+            f"{event.date.label} ({precision_note(event)}; EDTF {event.date.text}).",
+            *_editors_lines(event, place),
+            plain_summary(event.summary),
+            *_record_lines(event),
+            "Sources:",
+            *quotes,
+        ]
+    )
 
 
 # The data package ---------------------------------------------------------------------------------
@@ -575,6 +672,8 @@ def field_descriptor(column: str) -> dict:
 def field_description(column: str) -> str:
     if column in COMPUTED_FIELDS:
         return COMPUTED_FIELDS[column]
+    if column in CSV_TEXT_FIELDS:
+        return CSV_TEXT_FIELDS[column]
     if column in ("lat", "lon"):
         return f"{'Latitude' if column == 'lat' else 'Longitude'} of the event's place, in degrees."
     if column == "place_country":

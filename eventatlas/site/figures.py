@@ -62,6 +62,13 @@ MAP_MARKS = {
     },
 }
 
+# Drawn over a place's marker when the editor, not a cited source, placed an event there.
+MAP_EDITOR_MARK = {
+    "name": "the editor supplied the place of an event there; no cited source gives it",
+    "symbol": "diamond-open",
+    "sizeExtra": 10,
+}
+
 
 EVENT_URL = "events/{id}/"  # an event page's address from the site root; shipped to the browser
 
@@ -81,6 +88,7 @@ MAP_LEGEND = [
     ("dot", MAP_MARKS["point"]["name"]),
     ("hollow-square", MAP_MARKS["area"]["name"]),
     ("crossed-dot", "the sources disagree about an event there"),
+    ("diamond", MAP_EDITOR_MARK["name"]),
     ("ring", "the selected event's place"),
     ("", "a bigger mark holds more events"),
 ]

@@ -26,8 +26,9 @@ import nh3
 import yaml
 from markupsafe import Markup
 
+from ..data.dates import parse_partial_date
 from ..data.load import Dataset
-from ..data.schema import Citation, Event
+from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
     CITE_SCRIPT,
@@ -120,9 +121,10 @@ class GeneratedPage:
         """The page as one Markdown text with its HTML in place (what a reader of docs/ would
         expect)."""
         parts = self.render_parts()
-        return re.sub(
-            r"eventatlas-html-slot-(\d+)", lambda m: parts[int(m.group(1))], self.skeleton
+        slot = (
+            r"\n\neventatlas-html-slot-(\d+)\n\n"  # blank lines around: never inside front matter
         )
+        return re.sub(slot, lambda m: f"\n\n{parts[int(m.group(1))]}\n\n", self.skeleton)
 
 
 def front_matter(title: str, description: str = "", searched: bool = True) -> str:
@@ -147,6 +149,7 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
             "source": dataset.source(c.source),
             "quote": c.quote,
             "published_label": published_label(dataset.source(c.source)),
+            "translation": c.translation,
         }
         for c in citations
     ]
@@ -154,7 +157,12 @@ def _citation_items(citations: Iterable[Citation], dataset: Dataset) -> list[dic
 
 def render_citations(citations: Iterable[Citation], dataset: Dataset, root: str) -> Markup:
     return Markup(
-        render("citations.html", citations=_citation_items(citations, dataset), root=root)
+        render(
+            "citations.html",
+            citations=_citation_items(citations, dataset),
+            root=root,
+            site_language=dataset.language,
+        )
     )
 
 
@@ -423,7 +431,18 @@ def render_event_facts(event: Event, place: ResolvedPlace | None) -> str:
         place_note=_place_note(place) if place else "",
         status_note=STATUS_NOTES[event.status],
         summary_html=render_summary(event.summary),
+        corrections=[_correction(c) for c in event.corrections],
     )
+
+
+def _correction(correction: Correction) -> dict:
+    day = parse_partial_date(correction.date)
+    return {
+        "iso": day.start.isoformat(),
+        "label": day.label,
+        "change": correction.change,
+        "reason": correction.reason,
+    }
 
 
 def _place_note(place: ResolvedPlace) -> str:
@@ -552,7 +571,7 @@ def _sources_html(dataset: Dataset) -> str:
         }
         for source in sorted(dataset.sources, key=lambda s: (s.publisher.lower(), s.id))
     ]
-    return render("sources.html", sources=items, root=root)
+    return render("sources.html", sources=items, root=root, site_language=dataset.language)
 
 
 SEARCH_PAGE = "find.md"
@@ -561,10 +580,22 @@ _SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
 and the <a href="../sources/">sources page</a> every source with the events that cite it.</p>
 </noscript>
 <link rel="stylesheet" href="../pagefind/pagefind-ui.css">
+<style>
+#ea-search .pagefind-ui {
+  --pagefind-ui-primary: var(--md-typeset-a-color);
+  --pagefind-ui-text: var(--md-typeset-color);
+  --pagefind-ui-background: var(--md-default-bg-color);
+  --pagefind-ui-border: var(--md-default-fg-color--lighter);
+  --pagefind-ui-tag: var(--md-default-fg-color--lightest);
+  --pagefind-ui-font: inherit;
+}
+</style>
 <script src="../pagefind/pagefind-ui.js"></script>
 <script>
 (function () {
   var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var input = document.querySelector("#ea-search input");
+  if (input) input.setAttribute("aria-label", "Search events and pages");
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();

@@ -2,7 +2,8 @@
 
 The data version is a content hash of the validated input (sources, events and where each event
 was placed), so it changes exactly when what a reader sees changes, and never with comments,
-layout or the build machine. Its date is the latest day an event entered the atlas.
+layout or the build machine. Its date is the latest day an event entered the atlas or was
+corrected.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class SiteInfo:
 
 @dataclass(frozen=True)
 class DataVersion:
-    """A short content hash of the data and the day of its latest addition."""
+    """A short content hash of the data and the day of its latest addition or correction."""
 
     hash: str
     date: date
@@ -55,6 +56,7 @@ def site_info(
 def data_version(dataset: Dataset, places: dict[str, ResolvedPlace]) -> DataVersion:
     """The content hash of the validated data (12 hex digits of SHA-256) and its date."""
     payload = {
+        "language": dataset.language,
         "sources": [s.model_dump(mode="json", exclude_none=True) for s in dataset.sources],
         "events": [event_json(e) for e in dataset.events],
         "places": {key: asdict(place) for key, place in sorted(places.items())},
@@ -62,6 +64,7 @@ def data_version(dataset: Dataset, places: dict[str, ResolvedPlace]) -> DataVers
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     days = [entered_atlas(e, dataset) for e in dataset.events]
+    days += [date.fromisoformat(c.date) for e in dataset.events for c in e.corrections]
     return DataVersion(digest, max(days) if days else date(1970, 1, 1))
 
 

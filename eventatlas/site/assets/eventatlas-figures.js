@@ -288,7 +288,9 @@
   function placeRow(model, place, events) {
     const titles = events.slice(0, MAX_TITLES).map(function (i) {
       const e = model.events[i];
-      return escapeText(e.date + ": " + e.title);
+      return escapeText(
+        e.date + ": " + e.title + (e.editorPlace ? " (place supplied by the editor)" : ""),
+      );
     });
     if (events.length > MAX_TITLES) {
       titles.push("… and " + (events.length - MAX_TITLES) + " more");
@@ -367,6 +369,7 @@
         },
       };
     });
+    data.push(editorPlaceTrace(model, groups, colours));
     const ring = selectedPlace(model, state, visible, groups);
     data.push({
       type: "scattergeo",
@@ -384,6 +387,38 @@
       },
     });
     return { data: data, layout: mapLayout(model, visible, options, colours) };
+  }
+
+  /* A diamond around each marker where the editor, not a cited source, placed an event; a
+     drawing only: hover and clicks reach the marker beneath. */
+  function editorPlaceTrace(model, groups, colours) {
+    const mark = model.data.map.editorMark;
+    const places = Array.from(groups.keys()).filter(function (p) {
+      return groups.get(p).some(function (i) {
+        return model.events[i].editorPlace;
+      });
+    });
+    return {
+      type: "scattergeo",
+      mode: "markers",
+      name: mark.name,
+      meta: "editor-place",
+      hoverinfo: "skip",
+      lat: places.map(function (p) {
+        return model.data.places[p].lat;
+      }),
+      lon: places.map(function (p) {
+        return model.data.places[p].lon;
+      }),
+      marker: {
+        size: places.map(function (p) {
+          return markerSize(groups.get(p).length) + mark.sizeExtra;
+        }),
+        symbol: mark.symbol,
+        color: colours.accent,
+        line: { width: 2, color: colours.accent },
+      },
+    };
   }
 
   function selectedPlace(model, state, visible, groups) {

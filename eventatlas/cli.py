@@ -266,6 +266,74 @@ def new(events: Path, places: Path | None, tags, **fields) -> None:
     click.echo(f"added event '{entry['id']}' to {events}; the file is valid")
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--into",
+    "events",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default="events.yaml",
+    show_default=True,
+    help="The events file to append to.",
+)
+@click.option(
+    "--places",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=PLACES_HELP + " [default: places.yaml beside the events file]",
+)
+@click.option("--place", default=None, help="The place of rows that name none.")
+@click.option(
+    "--source",
+    default=None,
+    help="An existing source id to cite [default: a source for the imported file, flagged].",
+)
+@click.option(
+    "--language", default="en", show_default=True, help="ISO 639 code of the file's language."
+)
+@click.option(
+    "--added",
+    default=None,
+    help="The day the events enter the atlas, YYYY-MM-DD [default: today, UTC].",
+)
+@click.option(
+    "--keep-going", is_flag=True, help="Import the valid rows and report the others (exit 0)."
+)
+def import_command(file: Path, events: Path, places: Path | None, **options) -> None:
+    """Append the events of FILE: a TimelineJS sheet (CSV) or JSON, or a CSV with our fields.
+
+    Every row that cannot become a valid event is reported as FILE:ROW with what is missing;
+    nothing is written unless every row is valid, or --keep-going is given. Imported events cite
+    the imported file and are flagged citation_needed until an editor cites a source.
+    """
+    from datetime import datetime, timezone
+
+    from .data.importer import ImportOptions, import_file
+    from .data.load import display_path
+
+    added = options.pop("added") or datetime.now(timezone.utc).date().isoformat()
+    settings = ImportOptions(added=added, **options)
+    result = _run(
+        lambda: import_file(
+            file, display_path(file), events, places or events.parent / "places.yaml", settings
+        )
+    )
+    for problem in (*result.notes, *result.rejected):
+        click.echo(str(problem), err=True)
+    flagged = [i for i in result.imported if i]
+    click.echo(
+        f"imported {len(result.imported)} event(s) from {file} into {events}"
+        + (f"; {len(result.rejected)} problem(s) in rows left out" if result.rejected else "")
+        + (
+            "; they cite the imported file until you add sources (`check` lists them)"
+            if flagged and not settings.source
+            else ""
+        )
+    )
+    if not result.imported:
+        sys.exit(1)
+
+
 @main.command()
 @click.option(
     "--check",

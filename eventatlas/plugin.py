@@ -32,8 +32,10 @@ from mkdocs.utils import CountHandler
 from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
 from .pipeline import Prepared, prepare
 from .search import index_files, index_site
+from .site.citations import atlas_citation
 from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, SiteFile, site_files
+from .site.version import DEFAULT_LICENSE, data_version, site_info
 from .site.views import BLOCK, find_view_blocks, lines_before, parse_view_spec
 from .writefile import (
     acquire_build_lock,
@@ -72,6 +74,7 @@ class EventAtlasConfig(Config):
     events = config_options.Type(str, default="events.yaml")
     places = config_options.Type(str, default="places.yaml")
     atomic_site = config_options.Type(bool, default=True)
+    data_license = config_options.Type(str, default=DEFAULT_LICENSE)
 
 
 class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
@@ -109,11 +112,21 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.events_path, self.places_path = base / self.config.events, base / self.config.places
         self.prepared = self._prepare()
         self._date_this_build(self.prepared)
+        self._pin_data_version(config)
         config.extra_css = [*STYLES, *config.extra_css]
         config.extra_javascript = [*SCRIPTS, *config.extra_javascript]
         if self.command == "build" and self.config.atomic_site:
             self._build_into_temporary_folder(config)
         return config
+
+    def _pin_data_version(self, config) -> None:
+        """The atlas as a citable whole, and its data version in every page's footer."""
+        self.site = site_info(
+            config.site_name, config.site_url, config.site_description, self.config.data_license
+        )
+        self.version = data_version(self.data.dataset, self.data.places)
+        line = f"Data version {self.version.hash} of {self.version.date.isoformat()}"
+        config.copyright = f"{config.copyright} · {line}" if config.copyright else line
 
     def _prepare(self) -> Prepared:
         prepared = prepare(self.events_path, self.places_path)
@@ -166,7 +179,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.generated_pages, self.pending_inputs = {}, {}
         if self.dirty:
             _rebuild_always(files)
-        for path, site_file in sorted(site_files(self.data.dataset, self.data.places).items()):
+        files_of_site = site_files(self.data.dataset, self.data.places, self.site, self.version)
+        for path, site_file in sorted(files_of_site.items()):
             if files.get_file_from_path(path) is not None:
                 where = Location(f"{Path(config.docs_dir).name}/{path}", 0)
                 raise BuildError.at(
@@ -225,6 +239,10 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             dataset,
             relative_root(page.file.src_uri),
             spec.show,
+            cite=(
+                atlas_citation(self.site, self.version, self.site.absolute(page.url)),
+                self.version,
+            ),
         )
 
     def on_serve(self, server, *, config, builder):

@@ -285,7 +285,9 @@ def test_the_exports_carry_translations_editors_places_and_corrections(small_sit
     assert exported["sources"][0]["title_translation"] == "Headline A"
     (row,) = csv.DictReader(io.StringIO(files["data/events.csv"].content))
     assert row["place_source"] == "editor"
-    assert row["corrections"] == "2026-11-30: The place is marked as the editor's."
+    assert row["corrections"] == (
+        "2026-11-30: The place is marked as the editor's. Why: No article gives it."
+    )
     (feature,) = json.loads(files["data/events.geojson"].content)["features"]
     assert feature["properties"]["place_source"] == "editor"
     assert feature["properties"]["citations"][0]["translation"] == "They met."

@@ -17,13 +17,14 @@ from conftest import synthetic_events
 from eventatlas.pipeline import prepare
 from eventatlas.site.atlas import (
     ATLAS_VERSION,
+    CITE_SCRIPT,
     build_atlas,
     event_rows,
     plain_summary,
     view_config,
     view_scripts,
 )
-from eventatlas.site.pages import SHOWABLE, fill_html_slots
+from eventatlas.site.pages import SHOWABLE, fill_html_slots, render_view
 from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
 
 
@@ -147,6 +148,17 @@ def test_a_view_loads_the_data_and_only_a_figure_loads_plotly_and_geography(defa
     assert all(path in files for path in view_scripts(whole))
 
 
+def test_only_a_view_with_a_cite_block_loads_the_cite_script(default):
+    files = site_files(default.dataset, default.places)
+    assert CITE_SCRIPT in files and CITE_SCRIPT not in SCRIPTS
+    page = files["events/lavrov-meets-kim-jong-un.md"].page.markdown()
+    assert 'class="ea-citethis"' in page
+    assert f'href="../../{CITE_SCRIPT}" data-ea-script="cite"' in page
+    events = list(default.dataset.events)
+    plain = render_view("v", events, default.places, default.dataset, "")
+    assert "ea-citethis" not in plain and "eventatlas-cite.js" not in plain
+
+
 def test_the_script_reads_the_data_version_python_writes(repo):
     script = (repo / "eventatlas/site/assets/eventatlas.js").read_text(encoding="utf-8")
     assert f"const DATA_VERSION = {ATLAS_VERSION};" in script
@@ -168,7 +180,7 @@ def test_plain_summaries_keep_underscores_and_stars_that_are_text():
 
 def test_own_scripts_never_assign_markup(repo):
     scripts = list((repo / "eventatlas" / "site" / "assets").glob("eventatlas*.js"))
-    assert len(scripts) == 4
+    assert len(scripts) == 5
     sinks = re.compile(
         r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(|"
         r"new Function|parseFromString|createContextualFragment|setHTML"

@@ -3,6 +3,7 @@ rendered."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -123,6 +124,9 @@ def hostile_site(tmp_path_factory):
     return project / "site"
 
 
+DATA_SCRIPT_TYPES = ("application/ld+json", "application/json")
+
+
 class MarkupAudit(HTMLParser):
     """Collects what would run: event-handler attributes, script links, script text, frames."""
 
@@ -132,7 +136,8 @@ class MarkupAudit(HTMLParser):
         self.in_script = False
 
     def handle_starttag(self, tag, attrs):
-        self.in_script = tag == "script"
+        # JSON and JSON-LD blocks are data the browser never runs; they are checked as JSON instead.
+        self.in_script = tag == "script" and dict(attrs).get("type") not in DATA_SCRIPT_TYPES
         for name, value in attrs:
             value = "".join((value or "").split()).lower()
             if name.startswith("on") or value.startswith(
@@ -164,6 +169,38 @@ def test_no_payload_reaches_html_as_markup(hostile_site):
         assert audit.findings == [], page
         for title in re.findall(r"<title>(.*?)</title>", html, re.S):
             assert "<" not in title
+
+
+def test_json_ld_blocks_are_inert_json(hostile_site):
+    blocks = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>',
+        (hostile_site / "events/e0/index.html").read_text(encoding="utf-8"),
+        re.S,
+    )
+    assert blocks
+    for block in blocks:
+        assert "<" not in block and ">" not in block and "&" not in block
+        assert json.loads(block)["@type"] == "Event"
+
+
+def test_hostile_text_keeps_every_export_readable(hostile_site):
+    import bibtexparser
+    import feedparser
+    import icalendar
+
+    data = hostile_site / "data"
+    events = json.loads((data / "events.json").read_text(encoding="utf-8"))["events"]
+    library = bibtexparser.parse_string((data / "sources.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    feed = feedparser.parse((data / "changes.atom").read_bytes())
+    corrections = sum(len(e.get("corrections", [])) for e in events)
+    assert not feed.bozo and len(feed.entries) == len(events) + corrections
+    calendar = icalendar.Calendar.from_ical((data / "events.ics").read_bytes())
+    titles = sorted(str(e["summary"]) for e in calendar.walk("VEVENT"))
+    assert titles == sorted(e["title"] for e in events)
+    timeline = json.loads((data / "timeline.json").read_text(encoding="utf-8"))
+    for slide in timeline["events"]:
+        assert "<script" not in slide["text"]["headline"] + slide["text"]["text"]
 
 
 def test_no_payload_runs_in_the_browser(browser, hostile_site):

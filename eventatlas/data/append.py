@@ -35,6 +35,8 @@ FIELD_ORDER = [
     "status",
     "summary",
     "citations",
+    "added",
+    "citation_needed",
 ]
 
 

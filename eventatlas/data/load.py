@@ -387,6 +387,8 @@ def _check_references(located: LocatedData, sources, events, source_ids: set[str
                     "date comes from",
                 )
             )
+        if event.citation_needed:
+            problems.append(_citation_needed(located, index, subject))
     for index, source in sources:
         if source.id not in cited:
             problems.append(
@@ -448,6 +450,17 @@ def _look_alikes(located, events, field: str, names_of) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _citation_needed(located: LocatedData, index: int, subject: str) -> Problem:
+    return Problem(
+        located.file,
+        located.line_of(("events", index, "citation_needed")),
+        subject,
+        "field 'citation_needed': imported without an original source; "
+        "cite one under citations: and remove this flag",
+        "warning",
+    )
 
 
 def _unknown_citations(

@@ -398,6 +398,19 @@ class Event(_Model):
         max_length=LIST_LIMITS["corrections"],
         description="Changes made to the event after it was published, each dated and explained.",
     )
+    added: PartialDateText | None = Field(
+        None,
+        description=(
+            "The day the event entered the atlas (YYYY-MM-DD); dates it in the change feeds."
+        ),
+    )
+    citation_needed: bool = Field(
+        False,
+        description=(
+            "True for an imported event whose citation is the imported file, "
+            "until an editor cites an original source."
+        ),
+    )
 
     @property
     def lane(self) -> str:

@@ -51,6 +51,7 @@ ASSET_DIR = "assets/eventatlas"
 DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
 ATLAS_SCHEMA_PATH = "schema/atlas.schema.json"  # the shape of DATA_SCRIPT's data, for readers
 FIGURE_SCRIPTS = [f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/plotly-geo.min.js"]
+CITE_SCRIPT = f"{ASSET_DIR}/eventatlas-cite.js"  # loaded by a view that has a 'Cite this' block
 STATUSES = get_args(Event.model_fields["status"].annotation)  # the schema's list, in its order
 PRECISION_NOTES = {
     "day": "to the day",

@@ -32,6 +32,7 @@ from ..data.load import Dataset
 from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
 from .atlas import (
+    CITE_SCRIPT,
     STATUS_NOTES,
     EventRecord,
     event_record,
@@ -48,7 +49,9 @@ from .atlas import (
     view_config,
     view_scripts,
 )
+from .citations import event_citation, event_jsonld
 from .figures import MAP_LEGEND, TIMELINE_LEGEND, date_bounds, event_url
+from .version import DataVersion, SiteInfo, data_version
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("eventatlas.site", "templates"),
@@ -175,11 +178,16 @@ class Overview:
     timeline_alt: str
     map_alt: str
     inputs: PageInputs | None = None
+    site: SiteInfo = SiteInfo()
+    version: DataVersion | None = None
 
 
 class PageInputs:
     """Digests of what generated pages are made from, worked out on first use: a page whose
-    digest is unchanged since the last build of `mkdocs serve --dirty` is not built again."""
+    digest is unchanged since the last build of `mkdocs serve --dirty` is not built again.
+
+    The data version in an event page's 'Cite this' is left out: every edit changes it, so a
+    preview that rebuilt every page for it would never be fast. A full build prints it right."""
 
     def __init__(self, dataset: Dataset, places: dict[str, ResolvedPlace], shown=()) -> None:
         self.dataset, self.places, self.shown = dataset, places, shown
@@ -211,7 +219,12 @@ def _digest(*texts: str) -> str:
     return hashlib.sha256("\x00".join(texts).encode()).hexdigest()
 
 
-def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
+def overview(
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    site: SiteInfo | None = None,
+    version: DataVersion | None = None,
+) -> Overview:
     events = list(dataset.events)
     config = view_config(dataset, places, events, SHOWABLE)
     positions = {e.id: i for i, e in enumerate(events)}
@@ -221,7 +234,14 @@ def overview(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Overview:
         timeline_alt(events),
         map_alt(events, places, place_names(dataset.events, places)),
     )
-    return Overview(*shown[:2], positions, *shown[2:], PageInputs(dataset, places, shown))
+    return Overview(
+        *shown[:2],
+        positions,
+        *shown[2:],
+        PageInputs(dataset, places, shown),
+        site or SiteInfo(),
+        version or data_version(dataset, places),
+    )
 
 
 def render_event_page(
@@ -246,9 +266,8 @@ def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
 
 
 def event_page_skeleton(event: Event) -> str:
-    headings = ["In context", "Sources"] + (
-        ["Where the sources disagree"] if event.disputes else []
-    )
+    disputes = ["Where the sources disagree"] if event.disputes else []
+    headings = ["In context", "Sources", *disputes, "Cite this"]
     body = html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
     return front_matter(event.title, plain_summary(event.summary), searched=False) + body
 
@@ -268,6 +287,7 @@ def event_page_parts(
     ]
     if event.disputes:
         parts.append(render_disputes(event, dataset, root))
+    parts.append(render_event_cite(event, place, dataset, whole))
     return tuple(parts)
 
 
@@ -291,6 +311,7 @@ def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: s
         (whole.timeline_alt, whole.map_alt),
         caption,
         all_link=_all_events_link(dataset, position) if partial else None,
+        cited=True,
     )
 
 
@@ -356,6 +377,29 @@ def render_list_page(
                 current=page.number,
             ),
         ),
+    )
+
+
+def render_event_cite(
+    event: Event, place: ResolvedPlace | None, dataset: Dataset, whole: Overview
+) -> str:
+    """'Cite this' (text, CSL-JSON, BibTeX) and the schema.org JSON-LD that harvesters read."""
+    assert whole.version is not None
+    jsonld = event_jsonld(
+        event, place, dataset, whole.site, whole.version, plain_summary(event.summary)
+    )
+    cite = render_cite("event", event_citation(event, whole.site, whole.version), whole.version)
+    return cite + "\n" + f'<script type="application/ld+json">{json_for_html(jsonld)}</script>'
+
+
+def render_cite(kind: str, citation: dict, version: DataVersion) -> str:
+    """The cite block; the cite script puts the page's full address (a view's state too) in it."""
+    return render(
+        "cite.html",
+        kind=kind,
+        citation=citation,
+        csl=json.dumps(citation["csl"], ensure_ascii=False, indent=2, sort_keys=True),
+        version=version,
     )
 
 
@@ -439,6 +483,7 @@ def render_view(
     dataset: Dataset,
     root: str,
     show: Iterable[str] = SHOWABLE,
+    cite: tuple[dict, DataVersion] | None = None,
 ) -> str:
     """A view of some events, for a fenced eventatlas block, listed for readers without
     JavaScript: all of them, or the first LIST_PAGE and the list pages that hold every event."""
@@ -449,7 +494,8 @@ def render_view(
         if paged
         else f"{plural(len(events), 'event')}, in date order"
     )
-    return _view_html(
+    cite_html = "\n" + render_cite("view", *cite) if cite else ""
+    html = _view_html(
         view_id,
         config,
         events[:LIST_PAGE],
@@ -459,7 +505,9 @@ def render_view(
         (timeline_alt(events), map_alt(events, places, place_names(dataset.events, places))),
         caption,
         pager=list_pages(dataset) if paged else [],
+        cited=cite is not None,
     )
+    return html + cite_html
 
 
 def _view_html(
@@ -473,6 +521,7 @@ def _view_html(
     caption: str,
     all_link: dict | None = None,
     pager: list[ListPage] | None = None,
+    cited: bool = False,
 ) -> str:
     """Timeline, map, filters and detail panel (drawn by the script from the shared data) and the
     list that needs no script."""
@@ -482,6 +531,7 @@ def _view_html(
         root=root,
         config_json=json_for_html(config),
         scripts=view_scripts(config),
+        cite_script=CITE_SCRIPT if cited else "",
         show=config["show"],
         rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
         caption=caption,

@@ -8,8 +8,6 @@ page with a figure plotly.js and the geography, on demand (see `atlas.view_scrip
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -19,11 +17,17 @@ import plotly.io as pio
 
 from ..data.load import Dataset
 from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
-from ..data.schema import Event
 from ..geocode import ResolvedPlace
 from ..progress import progress
-from .atlas import ASSET_DIR, ATLAS_SCHEMA_PATH, DATA_SCRIPT, atlas_json_schema, build_atlas
-from .figures import event_url
+from .atlas import (
+    ASSET_DIR,
+    ATLAS_SCHEMA_PATH,
+    CITE_SCRIPT,
+    DATA_SCRIPT,
+    atlas_json_schema,
+    build_atlas,
+)
+from .exports import DATA_PAGE, export_texts, render_data_page
 from .pages import (
     SEARCH_PAGE,
     GeneratedPage,
@@ -37,6 +41,7 @@ from .pages import (
     render_search_page,
     render_sources_page,
 )
+from .version import DataVersion, SiteInfo, data_version
 
 OWN_SCRIPTS = [
     "eventatlas-state.js",
@@ -45,6 +50,7 @@ OWN_SCRIPTS = [
     "eventatlas.js",
 ]  # in load order
 SCRIPTS = [f"{ASSET_DIR}/{name}" for name in OWN_SCRIPTS]
+ON_DEMAND_SCRIPTS = [CITE_SCRIPT]  # a page's views load them (see `atlas.view_scripts`)
 STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
 
@@ -66,9 +72,16 @@ def event_page_path(event_id: str) -> str:
     return f"events/{event_id}.md"
 
 
-def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
+def site_files(
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    site: SiteInfo | None = None,
+    version: DataVersion | None = None,
+) -> dict[str, SiteFile]:
     """All generated pages, data files and assets, keyed by their path in docs/ terms."""
-    whole = overview(dataset, places)
+    site = site or SiteInfo()
+    version = version or data_version(dataset, places)
+    whole = overview(dataset, places, site, version)
     files = {
         event_page_path(e.id): SiteFile.of_page(
             render_event_page(e, places.get(e.id), dataset, places, whole)
@@ -85,7 +98,7 @@ def site_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, 
         }
     )
     files.update(schema_files())
-    files.update(export_files(dataset, places))
+    files.update(export_files(dataset, places, site, version))
     files.update(atlas_files(dataset, places))
     files.update(asset_files())
     return files
@@ -122,6 +135,12 @@ def asset_files() -> dict[str, SiteFile]:
         {
             f"{ASSET_DIR}/{name}": SiteFile((own / name).read_text(encoding="utf-8"))
             for name in OWN_SCRIPTS
+        }
+    )
+    files.update(
+        {
+            path: SiteFile((own / path.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+            for path in ON_DEMAND_SCRIPTS
         }
     )
     return files
@@ -174,99 +193,17 @@ def _templates_script() -> str:
     )
 
 
-def export_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
-    """Open data: the validated events as JSON, CSV and GeoJSON, and the sources as JSON."""
-    records = [_event_record(e, places.get(e.id)) for e in dataset.events]
-    sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
-    language = {"language": dataset.language} if dataset.language else {}
-    return {
-        "data/events.json": SiteFile(_json({"events": records, "sources": sources, **language})),
-        "data/events.csv": SiteFile(_csv(records)),
-        "data/events.geojson": SiteFile(_json(_geojson(records))),
+def export_files(
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    site: SiteInfo | None = None,
+    version: DataVersion | None = None,
+) -> dict[str, SiteFile]:
+    """Open data (eventatlas/site/exports.py) and the Data page that lists it."""
+    site = site or SiteInfo()
+    version = version or data_version(dataset, places)
+    files = {
+        path: SiteFile(text) for path, text in export_texts(dataset, places, site, version).items()
     }
-
-
-def _event_record(event: Event, place: ResolvedPlace | None) -> dict:
-    record = event.model_dump(exclude_none=True, exclude={"date"})
-    record.update(
-        date=event.date.text,
-        date_start=event.date.start.isoformat(),
-        date_end=event.date.end.isoformat(),
-        date_precision=event.date.precision,
-        date_approximate=event.date.approximate,
-        url=event_url(event.id),
-    )
-    if place:
-        record.update(
-            lat=place.lat,
-            lon=place.lon,
-            place_precision=place.precision,
-            place_country=place.country,
-        )
-    return dict(sorted(record.items()))
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-CSV_COLUMNS = [
-    "id",
-    "date",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_approximate",
-    "date_source",
-    "title",
-    "place",
-    "place_source",
-    "place_note",
-    "lat",
-    "lon",
-    "place_precision",
-    "actors",
-    "tags",
-    "status",
-    "summary",
-    "sources",
-    "corrections",
-    "url",
-]
-
-
-def _csv(records: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        row = dict(
-            record,
-            actors="; ".join(record.get("actors", [])),
-            tags="; ".join(record.get("tags", [])),
-            sources="; ".join(dict.fromkeys(c["source"] for c in record["citations"])),
-            corrections="; ".join(
-                f"{c['date']}: {c['change']}" for c in record.get("corrections", [])
-            ),
-        )
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def _csv_safe(value):
-    # A cell starting with = + - @ is run as a formula by spreadsheets;
-    # a leading apostrophe stops that.
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
-def _geojson(records: list[dict]) -> dict:
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-            "properties": {k: v for k, v in r.items() if k not in ("lat", "lon")},
-        }
-        for r in records
-        if "lat" in r
-    ]
-    return {"type": "FeatureCollection", "features": features}
+    files[DATA_PAGE] = SiteFile.of_page(render_data_page(site, version, dataset, places))
+    return files

@@ -29,14 +29,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from eventatlas.data.load import load_events
-from eventatlas.data.schema import SUMMARY_LIMIT
+from eventatlas.data.schema import EVENT_LIMIT, SUMMARY_LIMIT
 from eventatlas.geocode import Gazetteer
 from eventatlas.pipeline import prepare
 from eventatlas.site.pages import render_summary
 from eventatlas.site.site_files import site_files
 from eventatlas.site.views import find_view_blocks
-from tools.synthetic import REPO, make_floor_project, make_project
+from tools.synthetic import REPO, make_floor_project, make_project, synthetic_events
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CHROMIUM = os.environ.get("EVENTATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -193,8 +195,11 @@ def measure_new(run: Run) -> list[Figure]:
     """`new` against `check` on the same file."""
     work = run.project / "new-bench"
     work.mkdir(exist_ok=True)
-    for name in ("events.yaml", "places.yaml"):
-        shutil.copy(run.project / name, work / name)
+    shutil.copy(run.project / "places.yaml", work / "places.yaml")
+    # one event fewer at the file's limit, so that the event `new` adds is allowed
+    count = min(run.size, EVENT_LIMIT - 1)
+    dumped = yaml.safe_dump(synthetic_events(count), sort_keys=False, allow_unicode=True)
+    (work / "events.yaml").write_text(dumped, encoding="utf-8")
     cli = [sys.executable, str(REPO / "build_timeline.py")]
     check, _ = run_measured([*cli, "check", "events.yaml"], work)
     new, _ = run_measured([*cli, "new", "events.yaml", *NEW_EVENT], work)
@@ -204,6 +209,7 @@ def measure_new(run: Run) -> list[Figure]:
 
 NEW_EVENT = ["--title", "Bench event", "--date", "2025-08", "--place", "Moscow", "--tag", "x"]
 NEW_EVENT += ["--summary", "A bench event.", "--source", "source-1", "--quote", "Kalimat."]
+NEW_EVENT += ["--translation", "A sentence."]
 
 
 def measure_markdown_worst_case(run: Run) -> list[Figure]:

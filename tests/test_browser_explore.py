@@ -502,3 +502,16 @@ def test_a_narrative_page_shows_only_its_events_among_its_prose(
     if "kursk" in path:
         assert "north-korea-pledges-workers-for-kursk" in listed_ids(page)
     assert warm_page.errors == [] and warm_page.outside_requests() == []
+
+
+def test_clear_filters_drops_every_filter_and_keeps_the_selected_event(site_url, warm_page, events):
+    page = warm_page.page
+    chosen = events[0]["id"]
+    open_view(page, site_url + f"?tag=diplomacy&disputed=1&from=2025-01&event={chosen}")
+    assert len(listed_ids(page)) < len(events)
+    page.click("button[data-action='clear']")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('table.ea-list tbody tr').length === {len(events)}"
+    )
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"event": [chosen]}

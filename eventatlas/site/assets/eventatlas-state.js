@@ -134,7 +134,8 @@
     }, null);
   };
 
-  function emptyState() {
+  /* Every filter at its default: what "clear filters" sets, keeping the selection and zoom. */
+  function clearedFilters() {
     return {
       actor: null,
       tag: null,
@@ -143,10 +144,11 @@
       from: null,
       to: null,
       disputed: false,
-      event: null,
-      at: null,
-      zoom: null,
     };
+  }
+
+  function emptyState() {
+    return Object.assign(clearedFilters(), { event: null, at: null, zoom: null });
   }
 
   /* Read the view's state from the address; a value that is malformed or unknown is left out. */
@@ -226,6 +228,7 @@
 
   EA.state = {
     Model: Model,
+    clearedFilters: clearedFilters,
     emptyState: emptyState,
     readState: readState,
     writeState: writeState,

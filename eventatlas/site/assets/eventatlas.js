@@ -315,15 +315,7 @@
       }
       if (action === "clear") {
         view.listStart = null;
-        commit(view, {
-          actor: null,
-          tag: null,
-          place: null,
-          status: null,
-          from: null,
-          to: null,
-          disputed: false,
-        });
+        commit(view, S.clearedFilters());
       }
     });
     view.el.addEventListener("keydown", function (event) {

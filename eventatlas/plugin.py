@@ -31,7 +31,8 @@ from mkdocs.utils import CountHandler
 
 from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
 from .pipeline import Prepared, prepare
-from .search import index_files, index_site
+from .search import SearchedPage, StagedSearchIndex, index_files
+from .site.background import EXPORT_PATHS, ExportWriter
 from .site.citations import atlas_citation
 from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
 from .site.site_files import SCRIPTS, STYLES, SiteFile, site_files
@@ -90,7 +91,10 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.epoch_set = False
         self.generated_pages: dict[str, GeneratedPage] = {}
         self.view_parts: dict[str, list[str]] = {}
+        self.searched_parts: dict[str, tuple[str, ...]] = {}  # from on_env to on_post_page
         self.dirty = False
+        self.exports = ExportWriter()
+        self.search = StagedSearchIndex()
 
     @property
     def data(self) -> Prepared:
@@ -176,16 +180,17 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     @_reported
     def on_files(self, files: Files, *, config) -> Files:
-        self.generated_pages, self.pending_inputs = {}, {}
+        self.generated_pages, self.pending_inputs, self.searched_parts = {}, {}, {}
         if self.dirty:
             _rebuild_always(files)
-        files_of_site = site_files(self.data.dataset, self.data.places, self.site, self.version)
+        data = self.data
+        for path in EXPORT_PATHS:
+            _refuse_hidden(files, path, config)
+            files.append(_WrittenByWorker.generated(config, path, content=""))
+        self.exports.start(data.dataset, data.places, self.site, self.version, config.site_dir)
+        files_of_site = site_files(data.dataset, data.places, self.site, self.version, False)
         for path, site_file in sorted(files_of_site.items()):
-            if files.get_file_from_path(path) is not None:
-                where = Location(f"{Path(config.docs_dir).name}/{path}", 0)
-                raise BuildError.at(
-                    where, "", "would hide a generated page or asset; rename or remove it"
-                )
+            _refuse_hidden(files, path, config)
             files.append(self._generated_file(config, path, site_file))
             if site_file.page is not None:
                 self.generated_pages[path] = site_file.page
@@ -204,6 +209,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     @_reported
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if page.file.src_uri in self.generated_pages:
+            return markdown  # a skeleton of headings and slots: it holds no view block
         first_line = lines_before(markdown, page.file.content_string)
         blocks = find_view_blocks(markdown)
         parts = self.view_parts[page.file.src_uri] = [""] * len(blocks)
@@ -218,7 +225,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         # Pagefind finds the events) and the pages held in memory stay small.
         generated = self.generated_pages.get(page.file.src_uri)
         if generated is not None:
-            return fill_html_slots(output, generated.render_parts())
+            searched = self.searched_parts.pop(page.file.src_uri, None)
+            return fill_html_slots(output, generated.parts_after_search(searched))
         parts = self.view_parts.pop(page.file.src_uri, None)
         return fill_html_slots(output, parts) if parts else output
 
@@ -250,23 +258,53 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         server.watch(str(self.places_path))
         return server
 
+    @_reported
     def on_env(self, env, *, config, files):
         self.expected_files = [f.dest_uri for f in files if f.inclusion.is_included()]
+        self._start_search_index(config, files)
         return env
+
+    def _start_search_index(self, config, files: Files) -> None:
+        """Every page's content is known now: Pagefind indexes it while the theme is rendered."""
+        pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        changed = [p for p in pages if p.content is not None]  # `--dirty` skips the others
+        self.search.start(
+            (self._searched_page(page, config) for page in changed),
+            [p.file.dest_uri for p in pages],
+            Path(config.site_dir),
+        )
+
+    def _searched_page(self, page, config) -> SearchedPage:
+        generated = self.generated_pages.get(page.file.src_uri)
+        if generated is not None:
+            parts = self.searched_parts[page.file.src_uri] = generated.searched_parts()
+        else:  # a hand-written page's views, which search ignores
+            parts = tuple("" for _ in self.view_parts.get(page.file.src_uri, ()))
+        content = fill_html_slots(page.content, parts)
+        return SearchedPage(page.file.dest_uri, page.title or config.site_name, content)
 
     @_reported
     def on_post_build(self, *, config) -> None:
         try:
             self._forget_build_date()
-            self._index_for_search(config)
+            self.search.finish()
+            self.exports.finish()  # its files are among expected_files (on_files listed them)
             self.built_inputs.update(self.pending_inputs)
             if self.final_site_dir:
                 self._publish(config)
         finally:
+            self._end_workers()
             self._release_lock()
 
-    def _index_for_search(self, config) -> None:
-        index_site(Path(config.site_dir))
+    def _end_workers(self) -> None:
+        """Before the building folder may be removed; `serve` keeps the staged pages."""
+        self.exports.stop()
+        self.search.stop()
+        if self.command != "serve":
+            self.search.close()
+
+    def on_shutdown(self) -> None:
+        self.search.close()
 
     def _publish(self, config) -> None:
         """Swap the finished folder into place, only when it holds every file of the site and of
@@ -287,6 +325,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
     @_reported
     def on_build_error(self, *, error: Exception) -> None:
         self._forget_build_date()
+        self._end_workers()
         if self.final_site_dir and self.building_dir:
             shutil.rmtree(self.building_dir, ignore_errors=True)
             self.final_site_dir = None
@@ -296,6 +335,12 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
                 f"cannot write {error.filename2 or error.filename or 'the site'}: "
                 f"{error.strerror or error}; the previous site is kept"
             ) from None
+
+
+def _refuse_hidden(files: Files, path: str, config) -> None:
+    if files.get_file_from_path(path) is not None:
+        where = Location(f"{Path(config.docs_dir).name}/{path}", 0)
+        raise BuildError.at(where, "", "would hide a generated page or asset; rename or remove it")
 
 
 def _say_waiting() -> None:
@@ -326,6 +371,13 @@ class _ServedFile(File):
 
     def is_modified(self) -> bool:
         return self.modified
+
+
+class _WrittenByWorker(File):
+    """An open-data file: known to MkDocs (pages link to it), written by the exports' worker."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
 
 
 def _rebuild_always(files: Files) -> None:

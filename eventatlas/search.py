@@ -1,44 +1,59 @@
-"""Search that scales: Pagefind indexes the built site in chunks a browser fetches as it searches.
+"""Search that scales: Pagefind indexes the site in chunks a browser fetches as it searches.
 
 mkdocs-material's search loads one index of every page before the first query (4.4 MB at 1,000
 events); Pagefind's first query fetches a few small chunks, so it stays fast at 10,000 events and
 more. Material's search is kept for the hand-written pages, its index small; event pages and the
-sources page are left to Pagefind. Pagefind runs offline, from the `pagefind[bin]` package, on the
-finished folder before it is swapped into place, and its search UI is served from the site.
+sources page are left to Pagefind. Pagefind runs offline, from the `pagefind[bin]` package, and
+its search UI is served from the site.
+
+What Pagefind reads of a page is its article: the title and the content. MkDocs knows every
+page's content before it renders the theme around it, so the plugin stages each page's article
+as a small document in a private folder and Pagefind indexes those on the machine's other core
+while the main process renders the theme (it took a fifth of a build when it ran after it); a
+thread writes the staged documents, so the main process does not wait for the disk either.
+Parts a page marks `data-pagefind-ignore` (views, "Cite this") are left out of the staged copy.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SearchIndexError
 
 PAGEFIND_FOLDER = "pagefind"
+LANGUAGE = "en"  # one index: Pagefind would split one per page language
 ROOT_SELECTOR = "article"  # the page's own content: no navigation, header or footer
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
+def pagefind_command(site_dir: Path, output: Path | None = None) -> list[str]:
     from pagefind_bin import get_executable  # the binary shipped in the pagefind-bin wheel
 
     return [
         str(get_executable()),
         "--site",
         str(site_dir),
+        "--output-path",
+        str((output or site_dir / PAGEFIND_FOLDER).resolve()),
         "--root-selector",
         ROOT_SELECTOR,
         "--glob",
         "**/index.html",  # every page; not 404.html
         "--force-language",
-        "en",
+        LANGUAGE,
         "--silent",
     ]
 
 
 def index_site(site_dir: Path) -> None:
-    """Write Pagefind's index and UI into site_dir/pagefind/; raise SearchIndexError if Pagefind
-    fails."""
+    """Write Pagefind's index and UI of a finished site into site_dir/pagefind/ (what the staged
+    index is compared with in the tests); raise SearchIndexError if Pagefind fails."""
     try:
         result = subprocess.run(
             pagefind_command(site_dir), capture_output=True, text=True, timeout=3600
@@ -47,6 +62,115 @@ def index_site(site_dir: Path) -> None:
         raise SearchIndexError(f"Pagefind could not run: {error}") from None
     if result.returncode:
         raise SearchIndexError(f"Pagefind failed: {result.stderr.strip()[-2000:]}")
+
+
+@dataclass(frozen=True)
+class SearchedPage:
+    """What Pagefind reads of a page: where it is in the site, its title, its article's HTML."""
+
+    dest_path: str  # "events/x/index.html"
+    title: str  # as the theme prints it (generated pages' titles are escaped already)
+    content: str
+
+
+def staged_document(page: SearchedPage) -> str:
+    # mkdocs-material prints the title as the article's h1 when the content has none
+    heading = "" if "<h1" in page.content else f"<h1>{page.title}</h1>"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8">'
+        f"<title>{page.title}</title></head>\n<body><article>{heading}\n{page.content}\n"
+        "</article></body></html>\n"
+    )
+
+
+class StagedSearchIndex:
+    """Pagefind over staged copies of the pages' articles, run beside the main process.
+
+    `start` takes the documents (rendered by the caller) and returns at once: a thread writes
+    them (a `serve --dirty` rebuild passes only the pages it rebuilt; pages no longer in the site
+    are dropped) and then runs Pagefind into the site folder. `finish` waits for both, `stop`
+    ends them early, `close` removes the staging folder."""
+
+    def __init__(self) -> None:
+        self._staging: Path | None = None
+        self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._failure = ""
+
+    def start(self, pages: Iterable[SearchedPage], every_page: list[str], site_dir: Path) -> None:
+        if self._staging is None:
+            self._staging = Path(tempfile.mkdtemp(prefix="eventatlas-search-"))
+        documents = [(page.dest_path, staged_document(page)) for page in pages]
+        output = Path(site_dir) / PAGEFIND_FOLDER
+        self._stopped.clear()
+        self._failure = ""
+        self._thread = threading.Thread(
+            target=self._stage_and_index, args=(documents, set(every_page), output), daemon=True
+        )
+        self._thread.start()
+
+    def _stage_and_index(self, documents: list[tuple[str, str]], kept: set, output: Path) -> None:
+        assert self._staging is not None
+        try:
+            _write_documents(self._staging, documents, kept, self._stopped)
+        except OSError as error:
+            self._failure = f"cannot stage the pages for search: {error.strerror or error}"
+            return
+        with self._lock:
+            if self._stopped.is_set():
+                return
+            try:
+                self._process = subprocess.Popen(
+                    pagefind_command(self._staging, output),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            except OSError as error:
+                self._failure = f"Pagefind could not run: {error}"
+
+    def finish(self) -> None:
+        assert self._thread is not None, "start() comes first"
+        self._thread.join()
+        self._thread = None
+        if self._failure:
+            raise SearchIndexError(self._failure)
+        assert self._process is not None
+        _, errors = self._process.communicate()
+        failed, self._process = self._process.returncode, None
+        if failed:
+            raise SearchIndexError(f"Pagefind failed: {errors.strip()[-2000:]}")
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._process is not None:
+            self._process.kill()
+            self._process.communicate()
+            self._process = None
+
+    def close(self) -> None:
+        self.stop()
+        if self._staging is not None:
+            shutil.rmtree(self._staging, ignore_errors=True)
+            self._staging = None
+
+
+def _write_documents(folder: Path, documents: list, kept: set, stopped: threading.Event) -> None:
+    documents.reverse()
+    while documents and not stopped.is_set():
+        path, document = documents.pop()  # the text is freed once written
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document, encoding="utf-8")
+    for staged in folder.glob("**/index.html"):
+        if staged.relative_to(folder).as_posix() not in kept:
+            staged.unlink()
 
 
 # What the site's search page loads from Pagefind's output, and the entry naming the index.

@@ -4,10 +4,14 @@ hand-written pages."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_project, run_mkdocs
+
+from eventatlas.search import index_site
 
 pytestmark = pytest.mark.slow
 
@@ -70,3 +74,25 @@ def test_the_search_page_passes_axe_in_both_palettes(browser, site_url, scheme):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], details
+
+
+def test_the_index_of_staged_pages_is_the_index_of_the_finished_site(built_site, tmp_path):
+    """Pagefind reads staged copies of the articles while the theme is rendered: what it writes
+    must be, byte for byte, what it writes when it reads the finished pages."""
+    finished = tmp_path / "site"
+    shutil.copytree(built_site, finished, ignore=shutil.ignore_patterns("pagefind"))
+    index_site(finished)
+    assert _tree(finished / "pagefind") == _tree(built_site / "pagefind")
+
+
+def test_a_build_leaves_no_staged_pages_behind(tmp_path):
+    (tmp_path / "tmp").mkdir()
+    project = copy_project(tmp_path / "project")
+    assert run_mkdocs(project, env={"TMPDIR": str(tmp_path / "tmp")}).returncode == 0
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }

@@ -137,9 +137,21 @@ def summary_markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).disable(["html_block", "html_inline"])
 
 
+# A build uses each summary about eight times (page, panel, feeds, calendars, JSON-LD ...):
+# rendered once. Bounded, so a long `serve` session does not keep every edit's text.
+SUMMARIES_CACHED = 32_768
+
+
+@lru_cache(maxsize=SUMMARIES_CACHED)
+def summary_html(text: str) -> str:
+    """The summary rendered by Markdown, not yet sanitised."""
+    return summary_markdown().render(text)
+
+
+@lru_cache(maxsize=SUMMARIES_CACHED)
 def plain_summary(text: str) -> str:
     """The summary as plain text: rendered by Markdown, every tag dropped by nh3, then unescaped."""
-    html = summary_markdown().render(text)
+    html = summary_html(text)
     return " ".join(unescape(nh3.clean(html, tags=set())).split())
 
 

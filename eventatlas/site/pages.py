@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 
 import jinja2
@@ -34,6 +34,7 @@ from ..geocode import ResolvedPlace
 from .atlas import (
     CITE_SCRIPT,
     STATUS_NOTES,
+    SUMMARIES_CACHED,
     EventRecord,
     event_record,
     focused_config,
@@ -44,7 +45,7 @@ from .atlas import (
     plural,
     precision_note,
     published_label,
-    summary_markdown,
+    summary_html,
     timeline_alt,
     view_config,
     view_scripts,
@@ -80,9 +81,10 @@ def json_for_html(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@lru_cache(maxsize=SUMMARIES_CACHED)
 def render_summary(text: str) -> Markup:
     """Markdown without raw HTML, sanitised: only simple formatting and http(s) links survive."""
-    html = summary_markdown().render(text)
+    html = summary_html(text)
     clean = nh3.clean(
         html,
         tags=SUMMARY_TAGS,
@@ -117,6 +119,17 @@ class GeneratedPage:
     skeleton: str
     render_parts: Callable[[], tuple[str, ...]]
     inputs: Callable[[], str] = lambda: ""
+    searched: Callable[[], tuple[str, ...]] | None = None  # the parts search reads, if fewer
+    completed: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None  # from searched parts
+
+    def searched_parts(self) -> tuple[str, ...]:
+        return self.searched() if self.searched is not None else self.render_parts()
+
+    def parts_after_search(self, searched: tuple[str, ...] | None) -> tuple[str, ...]:
+        """The page's parts, reusing those search read (rendered once, not twice) if given."""
+        if searched is not None and self.completed is not None:
+            return self.completed(searched)
+        return self.render_parts()
 
     def markdown(self) -> str:
         """The page as one Markdown text with its HTML in place (what a reader of docs/ would
@@ -177,6 +190,7 @@ class Overview:
     positions: dict[str, int]
     timeline_alt: str
     map_alt: str
+    rows: ListRows
     inputs: PageInputs | None = None
     site: SiteInfo = SiteInfo()
     version: DataVersion | None = None
@@ -238,6 +252,7 @@ def overview(
         *shown[:2],
         positions,
         *shown[2:],
+        ListRows(places, dataset),
         PageInputs(dataset, places, shown),
         site or SiteInfo(),
         version or data_version(dataset, places),
@@ -256,7 +271,16 @@ def render_event_page(
         event_page_skeleton(event),
         lambda: event_page_parts(event, place, dataset, places, whole),
         lambda: _event_page_inputs(event, dataset, whole),
+        lambda: event_page_parts(event, place, dataset, places, whole, searched=True),
+        lambda searched: _completed_event_parts(searched, event, place, dataset, places, whole),
     )
+
+
+def _completed_event_parts(searched: tuple[str, ...], event, place, dataset, places, whole):
+    """The searched parts with the view and "Cite this" (which search leaves empty) put in."""
+    view = _event_view(event, place, dataset, places, whole, "../../")
+    cite = render_event_cite(event, place, dataset, whole)
+    return (searched[0], view, *searched[2:-1], cite)
 
 
 def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
@@ -278,16 +302,19 @@ def event_page_parts(
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     whole: Overview,
+    searched: bool = False,
 ) -> tuple[str, ...]:
+    """The page's blocks of HTML; with `searched`, the view and "Cite this" (which search
+    ignores) left empty."""
     root = "../../"
     parts = [
         render_event_facts(event, place),
-        _event_view(event, place, dataset, places, whole, root),
+        "" if searched else _event_view(event, place, dataset, places, whole, root),
         str(render_citations(event.citations, dataset, root)),
     ]
     if event.disputes:
         parts.append(render_disputes(event, dataset, root))
-    parts.append(render_event_cite(event, place, dataset, whole))
+    parts.append("" if searched else render_event_cite(event, place, dataset, whole))
     return tuple(parts)
 
 
@@ -304,9 +331,7 @@ def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: s
     return _view_html(
         f"ea-event-{event.id}",
         config,
-        listed,
-        places,
-        dataset,
+        whole.rows.html(listed, root) if "list" in config["show"] else [],
         root,
         (whole.timeline_alt, whole.map_alt),
         caption,
@@ -360,7 +385,7 @@ def list_page_path(page: ListPage) -> str:
 
 
 def render_list_page(
-    page: ListPage, pages: list[ListPage], places: dict[str, ResolvedPlace], dataset: Dataset
+    page: ListPage, pages: list[ListPage], rows: ListRows, dataset: Dataset
 ) -> GeneratedPage:
     """A page of the list of every event: what a reader without JavaScript pages through."""
     title = f"Events {page.span} of {len(dataset.events)}"
@@ -371,7 +396,7 @@ def render_list_page(
             render(
                 "list_page.html",
                 root="../../",
-                rows=list_rows(page.events, places, dataset),
+                rows=rows.html(page.events, "../../"),
                 caption=f"{title}, in date order",
                 pager=pages,
                 current=page.number,
@@ -464,11 +489,25 @@ def render_disputes(event: Event, dataset: Dataset, root: str) -> str:
     return render("disputes.html", disputes=disputes)
 
 
-def list_rows(
-    events: Iterable[Event], places: dict[str, ResolvedPlace], dataset: Dataset
-) -> list[dict]:
-    """The rows of a list without JavaScript: each event's record, with its sources' publishers."""
-    return [_list_row(event_record(event, places.get(event.id)), dataset) for event in events]
+class ListRows:
+    """The rows of lists without JavaScript: each event's record with its sources' publishers,
+    rendered once per build and link root. An event page lists its 21 nearest events, so rows
+    rendered per page were each rendered 21 times."""
+
+    def __init__(self, places: dict[str, ResolvedPlace], dataset: Dataset) -> None:
+        self.places, self.dataset = places, dataset
+        self._rendered: dict[tuple[str, str], Markup] = {}
+
+    def html(self, events: Iterable[Event], root: str) -> list[Markup]:
+        return [self._row(event, root) for event in events]
+
+    def _row(self, event: Event, root: str) -> Markup:
+        key = (event.id, root)
+        if key not in self._rendered:
+            record = event_record(event, self.places.get(event.id))
+            row = _list_row(record, self.dataset)
+            self._rendered[key] = Markup(render("list_row.html", row=row, root=root))
+        return self._rendered[key]
 
 
 def _list_row(record: EventRecord, dataset: Dataset) -> dict:
@@ -495,12 +534,11 @@ def render_view(
         else f"{plural(len(events), 'event')}, in date order"
     )
     cite_html = "\n" + render_cite("view", *cite) if cite else ""
+    listed = events[:LIST_PAGE] if "list" in config["show"] else []
     html = _view_html(
         view_id,
         config,
-        events[:LIST_PAGE],
-        places,
-        dataset,
+        ListRows(places, dataset).html(listed, root),
         root,
         (timeline_alt(events), map_alt(events, places, place_names(dataset.events, places))),
         caption,
@@ -513,9 +551,7 @@ def render_view(
 def _view_html(
     view_id: str,
     config: dict,
-    listed: list[Event],
-    places,
-    dataset: Dataset,
+    rows: list[Markup],
     root: str,
     alts: tuple[str, str],
     caption: str,
@@ -533,16 +569,29 @@ def _view_html(
         scripts=view_scripts(config),
         cite_script=CITE_SCRIPT if cited else "",
         show=config["show"],
-        rows=list_rows(listed, places, dataset) if "list" in config["show"] else [],
+        rows=rows,
         caption=caption,
         timeline_alt=alts[0],
         map_alt=alts[1],
-        timeline_legend=TIMELINE_LEGEND,
-        map_legend=MAP_LEGEND,
+        timeline_legend=legends()[0],
+        map_legend=legends()[1],
         all_link=all_link,
         pager=pager or [],
         current=None,
     )
+
+
+@lru_cache(maxsize=1)
+def legends() -> tuple[Markup, Markup]:
+    """The timeline's and the map's legends: the same in every view, rendered once."""
+    return (
+        Markup(render("legend.html", legend=TIMELINE_LEGEND, legend_label=TIMELINE_LEGEND_LABEL)),
+        Markup(render("legend.html", legend=MAP_LEGEND, legend_label=MAP_LEGEND_LABEL)),
+    )
+
+
+TIMELINE_LEGEND_LABEL = "How the timeline draws dates"
+MAP_LEGEND_LABEL = "How the map draws places"
 
 
 def render_sources_page(dataset: Dataset) -> GeneratedPage:

@@ -77,8 +77,10 @@ def site_files(
     places: dict[str, ResolvedPlace],
     site: SiteInfo | None = None,
     version: DataVersion | None = None,
+    exports: bool = True,
 ) -> dict[str, SiteFile]:
-    """All generated pages, data files and assets, keyed by their path in docs/ terms."""
+    """All generated pages, data files and assets, keyed by their path in docs/ terms; without
+    the open-data exports when the caller writes them itself (see `background`)."""
     site = site or SiteInfo()
     version = version or data_version(dataset, places)
     whole = overview(dataset, places, site, version)
@@ -93,12 +95,12 @@ def site_files(
     pages = list_pages(dataset)
     files.update(
         {
-            list_page_path(p): SiteFile.of_page(render_list_page(p, pages, places, dataset))
+            list_page_path(p): SiteFile.of_page(render_list_page(p, pages, whole.rows, dataset))
             for p in pages
         }
     )
     files.update(schema_files())
-    files.update(export_files(dataset, places, site, version))
+    files.update(export_files(dataset, places, site, version, exports))
     files.update(atlas_files(dataset, places))
     files.update(asset_files())
     return files
@@ -198,12 +200,12 @@ def export_files(
     places: dict[str, ResolvedPlace],
     site: SiteInfo | None = None,
     version: DataVersion | None = None,
+    exports: bool = True,
 ) -> dict[str, SiteFile]:
     """Open data (eventatlas/site/exports.py) and the Data page that lists it."""
     site = site or SiteInfo()
     version = version or data_version(dataset, places)
-    files = {
-        path: SiteFile(text) for path, text in export_texts(dataset, places, site, version).items()
-    }
+    texts = export_texts(dataset, places, site, version) if exports else {}
+    files = {path: SiteFile(text) for path, text in texts.items()}
     files[DATA_PAGE] = SiteFile.of_page(render_data_page(site, version, dataset, places))
     return files

@@ -2,9 +2,10 @@
 
 mkdocs-material's search loads one index of every page before the first query (4.4 MB at 1,000
 events); Pagefind's first query fetches a few small chunks, so it stays fast at 10,000 events and
-more. Material's search is kept for the hand-written pages, its index small; event pages and the
-sources page are left to Pagefind. Pagefind runs offline, from the `pagefind[bin]` package, and
-its search UI is served from the site.
+more. Pagefind indexes every page, and the default site has no other search; a site that turns
+on material's search plugin gets only the hand-written pages in it (generated pages say
+`search: exclude`). Pagefind runs offline, from the `pagefind[bin]` package, and its search UI
+is served from the site.
 
 What Pagefind reads of a page is its article: the title and the content. MkDocs knows every
 page's content before it renders the theme around it, so the plugin stages each page's article

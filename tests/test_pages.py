@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import rjsmin
 import yaml
 from conftest import synthetic_events
 
@@ -25,7 +26,7 @@ from eventatlas.site.atlas import (
     view_scripts,
 )
 from eventatlas.site.pages import SHOWABLE, fill_html_slots, render_view
-from eventatlas.site.site_files import ASSET_DIR, SCRIPTS, site_files
+from eventatlas.site.site_files import ASSET_DIR, OWN_SCRIPTS, SCRIPTS, site_files
 
 
 def prepared_from(tmp_path: Path, data: dict, repo: Path):
@@ -130,10 +131,17 @@ def test_slots_are_filled_once_and_never_from_the_data():
     )
 
 
-def test_every_script_is_served_and_loaded_in_order(default):
+def test_every_script_is_served_minified_in_one_file_in_load_order(default, repo):
     files = site_files(default.dataset, default.places)
-    assert all(path in files for path in SCRIPTS)
-    assert SCRIPTS[-1] == f"{ASSET_DIR}/eventatlas.js"
+    assert SCRIPTS == [f"{ASSET_DIR}/eventatlas.min.js"]
+    bundle = files[SCRIPTS[0]].content
+    sources = [
+        (repo / "eventatlas/site/assets" / n).read_text(encoding="utf-8") for n in OWN_SCRIPTS
+    ]
+    assert OWN_SCRIPTS[-1] == "eventatlas.js"  # it wires the views, with the others loaded
+    starts = [bundle.index(rjsmin.jsmin(source)[:300]) for source in sources]
+    assert starts == sorted(starts)
+    assert len(bundle) < 0.8 * sum(map(len, sources))
     assert not any("plotly" in p or "world_" in p or p.endswith("/atlas.js") for p in SCRIPTS)
 
 

@@ -20,8 +20,19 @@ def _events(repo: Path) -> list[dict]:
     return yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))["events"]
 
 
-def test_material_search_holds_no_generated_page(built_site):
-    index = json.loads((built_site / "search/search_index.json").read_text(encoding="utf-8"))
+def test_the_default_site_has_one_search_over_every_page(built_site, repo):
+    assert not (built_site / "search/search_index.json").exists()  # no material search
+    hand_written = list((repo / "docs").rglob("*.md"))
+    entry = json.loads((built_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] >= len(_events(repo)) + len(hand_written)
+
+
+def test_material_search_if_turned_on_holds_no_generated_page(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(config.replace("plugins:\n", "plugins:\n  - search\n"))
+    assert run_mkdocs(project).returncode == 0
+    index = json.loads((project / "site/search/search_index.json").read_text(encoding="utf-8"))
     pages = {doc["location"].split("#")[0] for doc in index["docs"]}
     assert "about/" in pages
     assert not any(page.startswith(("events/", "sources/", "find/")) for page in pages)

@@ -218,9 +218,8 @@ def test_no_payload_runs_in_the_browser(browser, hostile_site):
             assert page.evaluate(
                 "() => window.__pwned === undefined && (window.parent.__pwned === undefined)"
             ), path
-        page.goto(base)
-        page.keyboard.press("s")  # mkdocs-material: focus search
-        page.keyboard.type("pwned")
+        page.goto(base + "find/")
+        page.locator(".pagefind-ui__search-input").fill("pwned")
         page.wait_for_timeout(800)
         assert page.evaluate("() => window.__pwned === undefined"), "search results"
         assert dialogs == []

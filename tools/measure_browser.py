@@ -50,7 +50,7 @@ WATCH_DRAWN = """
 
 def kind_of(url: str) -> str:
     path = urlparse(url).path
-    if "search" in path:  # mkdocs-material's search worker and index, loaded with every page
+    if "search" in path or "pagefind" in path:  # a search's worker and index
         return "search"
     if "world_" in path:
         return "geography"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import plotly.io as pio
+import rjsmin
 
 from ..data.load import Dataset
 from ..data.reference import PLACES_SCHEMA_PATH, SCHEMA_PATH, json_schema, places_json_schema
@@ -49,7 +51,7 @@ OWN_SCRIPTS = [
     "eventatlas-ui.js",
     "eventatlas.js",
 ]  # in load order
-SCRIPTS = [f"{ASSET_DIR}/{name}" for name in OWN_SCRIPTS]
+SCRIPTS = [f"{ASSET_DIR}/eventatlas.min.js"]  # OWN_SCRIPTS in one file, minified
 ON_DEMAND_SCRIPTS = [CITE_SCRIPT]  # a page's views load them (see `atlas.view_scripts`)
 STYLES = [f"{ASSET_DIR}/eventatlas.css"]
 
@@ -133,19 +135,21 @@ def asset_files() -> dict[str, SiteFile]:
             (own / "ATTRIBUTION.md").read_text(encoding="utf-8")
         ),
     }
+    files[SCRIPTS[0]] = SiteFile(minified_scripts(tuple(OWN_SCRIPTS)))
     files.update(
-        {
-            f"{ASSET_DIR}/{name}": SiteFile((own / name).read_text(encoding="utf-8"))
-            for name in OWN_SCRIPTS
-        }
-    )
-    files.update(
-        {
-            path: SiteFile((own / path.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
-            for path in ON_DEMAND_SCRIPTS
-        }
+        {path: SiteFile(minified_scripts((path.rsplit("/", 1)[1],))) for path in ON_DEMAND_SCRIPTS}
     )
     return files
+
+
+@cache
+def minified_scripts(names: tuple[str, ...]) -> str:
+    """The package's scripts, in order, in one file minified by rjsmin (a fifth of their bytes
+    after gzip, on every page); the readable sources are in eventatlas/site/assets/."""
+    own = resources.files("eventatlas.site") / "assets"
+    sources = [rjsmin.jsmin((own / name).read_text(encoding="utf-8")) for name in names]
+    header = f"/* eventatlas: {', '.join(names)}, minified; MIT licence */\n"
+    return header + "\n".join(sources) + "\n"
 
 
 def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:

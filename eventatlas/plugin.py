@@ -5,8 +5,9 @@ into docs/. Their HTML stays out of Markdown: a page's Markdown holds slot parag
 with the pre-rendered HTML as the page is written (so that 100,000 generated pages are never all
 held in memory, and material's search, where a site turns it on, does not parse the views'
 lists). Pagefind indexes staged copies of the pages while the theme is rendered, and a second
-process writes the open-data exports meanwhile. A build writes into a temporary folder beside site_dir and
-swaps it into place only when complete; a failed build leaves the previous site as it was.
+process writes the open-data exports meanwhile. A build writes into a temporary folder beside
+site_dir and swaps it into place only when complete; a failed build leaves the previous site as
+it was.
 `mkdocs serve --dirty` rebuilds only the generated files whose inputs changed. A build only
 reads its inputs: places the gazetteer finds are used, and `build_timeline.py geocode` saves them.
 """

@@ -38,6 +38,7 @@ from eventatlas.pipeline import prepare
 from eventatlas.site.pages import render_summary
 from eventatlas.site.site_files import site_files
 from eventatlas.site.views import find_view_blocks
+from tools import measure_browser
 from tools.synthetic import REPO, make_floor_project, make_project, synthetic_events
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -257,25 +258,66 @@ WORST_CASES: list[Callable[[Run], list[Figure]]] = [
 ]
 
 
+def measure_in_browser(run: Run) -> list[Figure]:
+    """What a reader's browser pays (tools/measure_browser.py): the home page's bytes, the about
+    page's, the time until both figures are drawn against plotly.js's own floor page at 1x and
+    4x CPU throttle, and (from 10,000 events) a filter change."""
+    if not Path(CHROMIUM).exists():
+        return []
+    from playwright.sync_api import sync_playwright
+
+    server = _serve_directory(run.site)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=measure_browser.CHROMIUM_ARGS
+            )
+            figures = measure_browser.measure_site(
+                browser, run.site, base, runs=3, filters=run.size >= 10_000
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+    return _browser_figures(figures, run.size)
+
+
+def _browser_figures(figures: dict, size: int) -> list[Figure]:
+    home, about = figures["home"], figures["about"]
+    plotly = "loads plotly.js" if about["plotly"] or about["geography"] else "no plotly.js"
+    bytes_target = "≤ 1,200 KB" if size >= 10_000 else "≤ 600 KB (the default site)"
+    draw_target = "≤ 2×" if size >= 10_000 else "≤ 1.3× (the default site)"
+    rows = [
+        Figure("home page transfer (gz)", home["total_gz"] / 1000, "KB", None, bytes_target),
+        Figure(f"about page transfer (gz), {plotly}", about["total_gz"] / 1000, "KB"),
+    ]
+    for throttle in (1, 4):
+        draw = figures[f"draw_{throttle}x"]
+        name = f"both figures drawn, {throttle}× CPU throttle"
+        rows.append(Figure(name, draw["site_ms"], "ms", draw["floor_ms"], draw_target))
+    if "filter_change_ms" in figures:
+        rows.append(Figure("filter change", figures["filter_change_ms"], "ms", None, "≤ 200 ms"))
+    return rows
+
+
+def measure_default_site(work: Path) -> list[Figure]:
+    """The browser figures of the default site (the README's first command builds it)."""
+    folder = work / "default"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    measure_browser.build_default_site(folder)
+    return measure_in_browser(Run(0, folder, folder))
+
+
 MEASUREMENTS: list[Callable[[Run], list[Figure]]] = [
     measure_stages,
     measure_build,
     measure_search,
     measure_serve,
     measure_new,
+    measure_in_browser,
     *WORST_CASES,
 ]
-
-
-def render_measurements() -> list[Callable[[Run], list[Figure]]]:
-    """The bytes and render figures (home page transfer, JS per page, time to drawn against a
-    floor page): `MEASUREMENTS` of tools/render_bench.py when it is there, functions of a Run
-    returning Figures like these; imported when the bench runs, so it may import this module."""
-    try:
-        from tools import render_bench  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    return list(render_bench.MEASUREMENTS)
 
 
 # ----- helpers that drive a browser and a server ----------------------------------------------
@@ -427,7 +469,9 @@ def main(argv: list[str] | None = None) -> None:
             for figure in measurement(Run(0, args.work, args.work)):
                 print_row(["", *figure.cells()])
         return
-    every = MEASUREMENTS + render_measurements()
+    for figure in measure_default_site(args.work):
+        print_row(["default", *figure.cells()])
+    every = MEASUREMENTS
     for size in sizes:
         run = Run(
             size,

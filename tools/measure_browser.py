@@ -262,7 +262,7 @@ def _serve(site: Path):
     return server
 
 
-def _build_default_site(folder: Path) -> Path:
+def build_default_site(folder: Path) -> Path:
     for name in ("mkdocs.yml", "events.yaml", "places.yaml"):
         (folder / name).write_bytes((REPO / name).read_bytes())
     subprocess.run(["cp", "-r", str(REPO / "docs"), str(folder / "docs")], check=True)
@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as scratch:
-        sites = options.sites or [_build_default_site(Path(scratch))]
+        sites = options.sites or [build_default_site(Path(scratch))]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for site in sites:

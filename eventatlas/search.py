@@ -44,6 +44,8 @@ def pagefind_command(site_dir: Path, output: Path | None = None) -> list[str]:
         str((output or site_dir / PAGEFIND_FOLDER).resolve()),
         "--root-selector",
         ROOT_SELECTOR,
+        "--exclude-selectors",
+        ".headerlink",  # the headings' ¶ permalinks, which results would show as text
         "--glob",
         "**/index.html",  # every page; not 404.html
         "--force-language",

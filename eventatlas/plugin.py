@@ -190,7 +190,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             _refuse_hidden(files, path, config)
             files.append(_WrittenByWorker.generated(config, path, content=""))
         self.exports.start(data.dataset, data.places, self.site, self.version, config.site_dir)
-        files_of_site = site_files(data.dataset, data.places, self.site, self.version, False)
+        files_of_site = site_files(
+            data.dataset, data.places, self.site, self.version, exports=False
+        )
         for path, site_file in sorted(files_of_site.items()):
             _refuse_hidden(files, path, config)
             files.append(self._generated_file(config, path, site_file))

@@ -267,20 +267,20 @@ def render_event_page(
     whole: Overview,
 ) -> GeneratedPage:
     """The page events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
+
+    def searched() -> tuple[str, ...]:
+        return searched_event_parts(event, place, dataset)
+
+    def completed(parts: tuple[str, ...]) -> tuple[str, ...]:
+        return completed_event_parts(parts, event, place, dataset, places, whole)
+
     return GeneratedPage(
         event_page_skeleton(event),
-        lambda: event_page_parts(event, place, dataset, places, whole),
+        lambda: completed(searched()),
         lambda: _event_page_inputs(event, dataset, whole),
-        lambda: event_page_parts(event, place, dataset, places, whole, searched=True),
-        lambda searched: _completed_event_parts(searched, event, place, dataset, places, whole),
+        searched,
+        completed,
     )
-
-
-def _completed_event_parts(searched: tuple[str, ...], event, place, dataset, places, whole):
-    """The searched parts with the view and "Cite this" (which search leaves empty) put in."""
-    view = _event_view(event, place, dataset, places, whole, "../../")
-    cite = render_event_cite(event, place, dataset, whole)
-    return (searched[0], view, *searched[2:-1], cite)
 
 
 def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
@@ -296,26 +296,34 @@ def event_page_skeleton(event: Event) -> str:
     return front_matter(event.title, plain_summary(event.summary), searched=False) + body
 
 
-def event_page_parts(
+def searched_event_parts(
+    event: Event, place: ResolvedPlace | None, dataset: Dataset
+) -> tuple[str, ...]:
+    """The page's blocks of HTML that search reads: the slots of the view and of "Cite this"
+    (which search ignores) left empty."""
+    root = "../../"
+    parts = [
+        render_event_facts(event, place),
+        "",
+        str(render_citations(event.citations, dataset, root)),
+    ]
+    if event.disputes:
+        parts.append(render_disputes(event, dataset, root))
+    return (*parts, "")
+
+
+def completed_event_parts(
+    searched: tuple[str, ...],
     event: Event,
     place: ResolvedPlace | None,
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     whole: Overview,
-    searched: bool = False,
 ) -> tuple[str, ...]:
-    """The page's blocks of HTML; with `searched`, the view and "Cite this" (which search
-    ignores) left empty."""
-    root = "../../"
-    parts = [
-        render_event_facts(event, place),
-        "" if searched else _event_view(event, place, dataset, places, whole, root),
-        str(render_citations(event.citations, dataset, root)),
-    ]
-    if event.disputes:
-        parts.append(render_disputes(event, dataset, root))
-    parts.append("" if searched else render_event_cite(event, place, dataset, whole))
-    return tuple(parts)
+    """Every block of the page: the searched ones with the view and "Cite this" put in."""
+    view = _event_view(event, place, dataset, places, whole, "../../")
+    cite = render_event_cite(event, place, dataset, whole)
+    return (searched[0], view, *searched[2:-1], cite)
 
 
 def _event_view(event, place, dataset: Dataset, places, whole: Overview, root: str) -> str:

@@ -32,12 +32,20 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
+from .mkdocs_pages import Rendered, SkeletonPage, render_navigation_once
 from .pipeline import Prepared, prepare
 from .search import SearchedPage, StagedSearchIndex, index_files
-from .site.background import EXPORT_PATHS, ExportWriter
+from .site.background import BackgroundWork
 from .site.citations import atlas_citation
 from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
-from .site.site_files import SCRIPTS, STYLES, SiteFile, site_files
+from .site.site_files import (
+    SCRIPTS,
+    STYLES,
+    SiteFile,
+    background_paths,
+    event_page_path,
+    site_files,
+)
 from .site.version import DEFAULT_LICENSE, data_version, site_info
 from .site.views import BLOCK, find_view_blocks, lines_before, parse_view_spec
 from .writefile import (
@@ -92,10 +100,11 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.expected_files: list[str] = []
         self.epoch_set = False
         self.generated_pages: dict[str, GeneratedPage] = {}
+        self.rendered_bodies: dict[str, Rendered] = {}  # Markdown of generated pages, rendered
         self.view_parts: dict[str, list[str]] = {}
-        self.searched_parts: dict[str, tuple[str, ...]] = {}  # from on_env to on_post_page
+        self.worker_pages: dict[str, str] = {}  # event pages the background renders → event id
         self.dirty = False
-        self.exports = ExportWriter()
+        self.background = BackgroundWork()
         self.search = StagedSearchIndex()
 
     @property
@@ -123,6 +132,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         config.extra_javascript = [*SCRIPTS, *config.extra_javascript]
         if self.command == "build" and self.config.atomic_site:
             self._build_into_temporary_folder(config)
+        data = self.prepared
+        self.background.start(data.dataset, data.places, self.site, self.version)
         return config
 
     def _pin_data_version(self, config) -> None:
@@ -182,28 +193,36 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     @_reported
     def on_files(self, files: Files, *, config) -> Files:
-        self.generated_pages, self.pending_inputs, self.searched_parts = {}, {}, {}
+        self.generated_pages, self.pending_inputs, self.rendered_bodies = {}, {}, {}
         if self.dirty:
             _rebuild_always(files)
         data = self.data
-        for path in EXPORT_PATHS:
+        for path in background_paths(data.dataset):
             _refuse_hidden(files, path, config)
             files.append(_WrittenByWorker.generated(config, path, content=""))
-        self.exports.start(data.dataset, data.places, self.site, self.version, config.site_dir)
+        self.background.write_files(Path(config.site_dir))
         files_of_site = site_files(
-            data.dataset, data.places, self.site, self.version, exports=False
+            data.dataset, data.places, self.site, self.version, background=False
         )
+        event_paths = {event_page_path(e.id): e.id for e in data.dataset.events}
+        self.worker_pages = {}
         for path, site_file in sorted(files_of_site.items()):
             _refuse_hidden(files, path, config)
-            files.append(self._generated_file(config, path, site_file))
+            file = self._generated_file(config, path, site_file)
+            files.append(file)
             if site_file.page is not None:
                 self.generated_pages[path] = site_file.page
+                SkeletonPage(file, config, site_file.page, self.rendered_bodies)
+            if path in event_paths and file.is_modified():
+                self.worker_pages[path] = event_paths[path]
+        self.background.render_event_pages(list(self.worker_pages.values()))  # in writing order
         return files
 
     def _generated_file(self, config, path: str, site_file: SiteFile) -> File:
         if site_file.copy_from is not None:
             return File.generated(config, path, abs_src_path=str(site_file.copy_from))
-        file = _ServedFile.generated(config, path, content=site_file.content or "")
+        content = site_file.page.body if site_file.page else site_file.content
+        file = _ServedFile.generated(config, path, content=content or "")
         assert isinstance(file, _ServedFile)  # File.generated is a classmethod: it makes a cls
         if self.dirty:  # `mkdocs serve --dirty`: write only what the edit changed
             inputs = site_file.page.inputs() if site_file.page else _digest(site_file.content)
@@ -224,14 +243,17 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             markdown = markdown[: match.start()] + html_slot(index) + markdown[match.end() :]
         return markdown
 
+    @_reported
     def on_post_page(self, output: str, *, page, config) -> str:
         # Filled only now, so material's search (which would index every row of a view's list:
         # Pagefind finds the events) and the pages held in memory stay small.
-        generated = self.generated_pages.get(page.file.src_uri)
+        path = page.file.src_uri
+        if path in self.worker_pages:
+            return fill_html_slots(output, self.background.page_parts(self.worker_pages[path]))
+        generated = self.generated_pages.get(path)
         if generated is not None:
-            searched = self.searched_parts.pop(page.file.src_uri, None)
-            return fill_html_slots(output, generated.parts_after_search(searched))
-        parts = self.view_parts.pop(page.file.src_uri, None)
+            return fill_html_slots(output, generated.render_parts())
+        parts = self.view_parts.pop(path, None)
         return fill_html_slots(output, parts) if parts else output
 
     def _view_html(self, match, where: Location, line: int, page) -> str:
@@ -262,8 +284,13 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         server.watch(str(self.places_path))
         return server
 
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
     @_reported
     def on_env(self, env, *, config, files):
+        render_navigation_once(env, self.nav)
         self.expected_files = [f.dest_uri for f in files if f.inclusion.is_included()]
         self._start_search_index(config, files)
         return env
@@ -279,11 +306,13 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         )
 
     def _searched_page(self, page, config) -> SearchedPage:
-        generated = self.generated_pages.get(page.file.src_uri)
-        if generated is not None:
-            parts = self.searched_parts[page.file.src_uri] = generated.searched_parts()
+        path = page.file.src_uri
+        if path in self.worker_pages:
+            parts = self.background.searched_parts(self.worker_pages[path])
+        elif path in self.generated_pages:
+            parts = self.generated_pages[path].searched_parts()
         else:  # a hand-written page's views, which search ignores
-            parts = tuple("" for _ in self.view_parts.get(page.file.src_uri, ()))
+            parts = tuple("" for _ in self.view_parts.get(path, ()))
         content = fill_html_slots(page.content, parts)
         return SearchedPage(page.file.dest_uri, page.title or config.site_name, content)
 
@@ -292,7 +321,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         try:
             self._forget_build_date()
             self.search.finish()
-            self.exports.finish()  # its files are among expected_files (on_files listed them)
+            self.background.finish()  # its files are among expected_files (on_files listed them)
             self.built_inputs.update(self.pending_inputs)
             if self.final_site_dir:
                 self._publish(config)
@@ -302,7 +331,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def _end_workers(self) -> None:
         """Before the building folder may be removed; `serve` keeps the staged pages."""
-        self.exports.stop()
+        self.background.stop()
         self.search.stop()
         if self.command != "serve":
             self.search.close()
@@ -378,7 +407,8 @@ class _ServedFile(File):
 
 
 class _WrittenByWorker(File):
-    """An open-data file: known to MkDocs (pages link to it), written by the exports' worker."""
+    """An open-data file or a detail script: known to MkDocs (pages link to the former), written
+    by the background worker."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass

@@ -1,13 +1,15 @@
-"""The open-data exports, written by a second process while MkDocs renders the pages."""
+"""The two background workers: the files one writes the open-data exports, assets and detail
+scripts; the pages one renders the event pages' HTML while MkDocs renders the pages."""
 
 from __future__ import annotations
 
 import pytest
 
-from eventatlas.errors import WriteError
+from eventatlas.errors import BuildError, WriteError
 from eventatlas.pipeline import prepare
-from eventatlas.site.background import EXPORT_PATHS, ExportWriter
-from eventatlas.site.exports import export_texts
+from eventatlas.site.background import BackgroundWork
+from eventatlas.site.pages import overview
+from eventatlas.site.site_files import background_paths, background_texts, event_pages
 from eventatlas.site.version import data_version, site_info
 
 
@@ -18,27 +20,53 @@ def inputs(repo):
     return prepared.dataset, prepared.places, site, data_version(prepared.dataset, prepared.places)
 
 
-def test_the_worker_writes_what_export_texts_makes(inputs, tmp_path):
-    writer = ExportWriter()
-    writer.start(*inputs, tmp_path)
-    assert sorted(writer.finish()) == EXPORT_PATHS
-    texts = export_texts(*inputs)
+def _started(inputs, site_dir, event_ids=()) -> BackgroundWork:
+    work = BackgroundWork()
+    work.start(*inputs)
+    work.write_files(site_dir)
+    work.render_event_pages(event_ids)
+    return work
+
+
+def test_the_files_worker_writes_what_background_texts_makes(inputs, tmp_path):
+    work = _started(inputs, tmp_path)
+    assert sorted(work.finish()) == sorted(background_paths(inputs[0]))
+    texts = background_texts(*inputs)
     assert {path: (tmp_path / path).read_bytes() for path in texts} == {
         path: text.encode("utf-8") for path, text in texts.items()
     }
 
 
+def test_the_pages_worker_renders_what_the_build_would(inputs, tmp_path):
+    dataset = inputs[0]
+    wanted = [dataset.events[3].id, dataset.events[0].id]  # any order the build asks for
+    expected = event_pages(dataset, inputs[1], overview(*inputs), wanted)
+    work = _started(inputs, tmp_path, wanted)
+    searched = {event_id: work.searched_parts(event_id) for event_id in wanted}
+    full = {event_id: work.page_parts(event_id) for event_id in wanted}
+    work.finish()
+    assert searched == {event_id: expected[event_id].searched_parts() for event_id in wanted}
+    assert full == {event_id: expected[event_id].render_parts() for event_id in wanted}
+
+
+def test_a_page_the_worker_cannot_make_is_one_clear_error(inputs, tmp_path):
+    work = _started(inputs, tmp_path, ["no-such-event"])
+    with pytest.raises(BuildError, match=r"the page of event 'no-such-event' could not be made"):
+        work.searched_parts("no-such-event")
+    work.stop()
+
+
 def test_a_worker_that_cannot_write_is_one_clear_error(inputs, tmp_path):
     (tmp_path / "data").write_text("a file where the folder goes", encoding="utf-8")
-    writer = ExportWriter()
-    writer.start(*inputs, tmp_path)
+    work = _started(inputs, tmp_path)
     with pytest.raises(WriteError, match=r"cannot write .*data.*; the previous site is kept"):
-        writer.finish()
+        work.finish()
 
 
-def test_a_stopped_worker_leaves_no_inputs_behind(inputs, tmp_path, monkeypatch):
+def test_stopped_workers_leave_no_inputs_behind(inputs, tmp_path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    writer = ExportWriter()
-    writer.start(*inputs, tmp_path / "site")
-    writer.stop()
-    assert not list(tmp_path.glob("eventatlas-exports-*"))
+    work = BackgroundWork()
+    work.start(*inputs)
+    work.write_files(tmp_path / "site")
+    work.stop()
+    assert not list(tmp_path.glob("eventatlas-background-*"))

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from hostile import REPO, an_event, assert_clean_refusal, run, write_events
 
 from eventatlas import geocode as geo
-from eventatlas.data.append import slugify
 from eventatlas.data.load import load_events, load_places
+from eventatlas.data.schema import slugify
 from eventatlas.errors import BuildError, DataError, Location, Problem, ServiceUnreachable
 from eventatlas.site.views import find_view_blocks, parse_view_spec
 

@@ -116,7 +116,7 @@ def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path, repo):
 def test_generated_pages_keep_their_html_out_of_markdown(thousand):
     files = site_files(thousand.dataset, thousand.places)
     for path in ("events/event-00500.md", "sources.md"):
-        skeleton = files[path].content
+        skeleton = files[path].page.skeleton
         assert "<" not in skeleton.split("---", 2)[2]  # only headings and slot paragraphs
         assert "search:\n  exclude: true" in skeleton  # Pagefind indexes it, not material
         assert len(skeleton.encode()) < 1000

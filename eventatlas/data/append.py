@@ -12,11 +12,11 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from unidecode import unidecode
 
 from ..errors import DataError, Problem, WriteError
 from ..pipeline import Prepared, prepare
 from ..writefile import write_text_atomically
+from .schema import slugify
 from .yamlfile import parse_yaml_text, read_text_file
 
 FIELD_ORDER = [
@@ -38,12 +38,6 @@ FIELD_ORDER = [
     "added",
     "citation_needed",
 ]
-
-
-def slugify(text: str) -> str:
-    """An id from a title: 'Lavrov meets Kim' → 'lavrov-meets-kim'."""
-    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
-    return slug[:80].rstrip("-") or "event"  # cut first, then trim: never an id ending in '-'
 
 
 def new_event(fields: dict) -> CommentedMap:

@@ -31,10 +31,9 @@ from .append import (
     _round_trip_yaml,
     _validate_text,
     new_event,
-    slugify,
 )
 from .dates import FIRST_YEAR, LAST_YEAR
-from .schema import QUOTE_LIMIT, Event
+from .schema import QUOTE_LIMIT, Event, slugify
 from .yamlfile import read_text_file
 
 TIMELINEJS_COLUMNS = (

@@ -20,11 +20,20 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
 )
+from unidecode import unidecode
 
 from .dates import JSON_SCHEMA_PATTERN, EventDate, parse_event_date, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 PlacePrecision = Literal["site", "city", "region", "country"]
+
+
+def slugify(text: str) -> str:
+    """An id from a title: 'Lavrov meets Kim' → 'lavrov-meets-kim'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+    return slug[:80].rstrip("-") or "event"  # cut first, then trim: never an id ending in '-'
+
+
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # fullmatch only: '$' allows a final newline
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, except the line feed
 # Bidirectional embeddings, overrides and isolates reverse the site's own text around them.

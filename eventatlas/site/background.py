@@ -1,10 +1,19 @@
-"""Stage 5, on the machine's other core: the open-data exports, computed and written into the
-site folder by a worker process while MkDocs renders the pages.
+"""Stage 5, on the machine's other core: two worker processes that do what no MkDocs step waits
+for, while MkDocs renders the pages.
 
-The exports read the whole dataset thirteen ways (calendars, feeds, CSV, GeoJSON ...) and took a
-fifth of a build's time in the main process, at every size. They depend on nothing MkDocs does,
-so a second Python process writes them while the pages are rendered; the plugin waits for it
-before the site is checked and published.
+- The files worker computes and writes the open-data exports and the detail scripts (one per
+  event) into the site folder. The exports read the whole dataset thirteen ways (calendars,
+  feeds, CSV, GeoJSON ...) and took a fifth of a build's time in the main process.
+- The pages worker renders the event pages' blocks of HTML (facts, citations, the view of the
+  nearest events, "Cite this"), which are most of what the plugin adds to a page. It starts
+  with the build and reads which pages to render once MkDocs knows its files. It sends them on
+  its output: first the parts search reads, for every page at once, then each page's full parts
+  in the order MkDocs writes the pages. The pipe holds only a few pages, so the worker waits for
+  MkDocs and a large atlas is never all in memory.
+
+Both are new Python processes (`python -m eventatlas.site.background`) given their inputs in one
+private temporary file: no fork of a process that may run `serve`'s threads, and no re-run of
+the caller's main module, as multiprocessing's spawn would do.
 """
 
 from __future__ import annotations
@@ -15,53 +24,131 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ..data.load import Dataset
 from ..errors import BuildError, WriteError
 from ..geocode import ResolvedPlace
-from .exports import DATA_DIR, DATA_FILES, export_texts
+from .pages import overview
+from .site_files import background_texts, event_pages
 from .version import DataVersion, SiteInfo
 
-EXPORT_PATHS = sorted(f"{DATA_DIR}/{name}" for name in [*DATA_FILES, "datapackage.json"])
+Parts = tuple[str, ...]
+SEARCHED, SEARCHED_ALL, PAGE = "searched", "searched-all", "page"  # the pages worker's messages
 
 
 @dataclass(frozen=True)
 class Written:
-    """What the worker reports, as JSON on its output: the files it wrote, or why it could not."""
+    """What the files worker reports, as JSON on its output: the files it wrote, or why it could
+    not."""
 
     paths: tuple[str, ...] = ()
     failure: str = ""
 
 
-def write_exports(
+@dataclass(frozen=True)
+class Inputs:
+    dataset: Dataset
+    places: dict[str, ResolvedPlace]
+    site: SiteInfo
+    version: DataVersion
+
+
+def write_background_files(
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     site: SiteInfo,
     version: DataVersion,
     site_dir: str,
 ) -> Written:
-    """In the worker: every export, written under site_dir (a folder only this build writes)."""
-    texts = export_texts(dataset, places, site, version)
+    """In the files worker: every file of `background_texts`, written under site_dir (a folder
+    only this build writes)."""
+    texts = background_texts(dataset, places, site, version)
+    folders: set[Path] = set()
     try:
         for path, text in texts.items():
             target = Path(site_dir, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             target.write_bytes(text.encode("utf-8"))
     except OSError as error:
         return Written(failure=f"cannot write {error.filename or path}: {error.strerror or error}")
     return Written(tuple(texts))
 
 
-class ExportWriter:
-    """Runs `write_exports` in a new Python process (`python -m eventatlas.site.background`), its
-    inputs handed over in a private temporary file: no fork of a process that may run `serve`'s
-    threads, and no re-run of the caller's main module, as multiprocessing's spawn would do."""
+def send_event_pages(inputs: Inputs, wanted: IO[str], output: IO[bytes]) -> None:
+    """In the pages worker: the searched parts of the event pages listed on `wanted` (one JSON
+    list, in the order MkDocs writes them), then their full parts."""
+    whole = overview(inputs.dataset, inputs.places, inputs.site, inputs.version)
+    event_ids = json.loads(wanted.readline() or "[]")
+    pages = event_pages(inputs.dataset, inputs.places, whole, event_ids)
+    searched = {}
+    for event_id in event_ids:
+        searched[event_id] = pages[event_id].searched_parts()
+        pickle.dump((SEARCHED, event_id, searched[event_id]), output, pickle.HIGHEST_PROTOCOL)
+    pickle.dump((SEARCHED_ALL,), output)
+    output.flush()
+    for event_id in event_ids:
+        parts = pages[event_id].parts_after_search(searched.pop(event_id))
+        pickle.dump((PAGE, event_id, parts), output, pickle.HIGHEST_PROTOCOL)
+    output.flush()
+
+
+class _Worker:
+    """One worker process: its output read by the caller, its errors kept in a temporary file."""
+
+    def __init__(self, role: str, what: str, inputs: Path, *arguments: str) -> None:
+        self.what = what
+        self.errors = tempfile.TemporaryFile()
+        command = [sys.executable, "-m", __name__, role, str(inputs), *arguments]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.input: IO[bytes] = self.process.stdin
+        self.output: IO[bytes] = self.process.stdout
+
+    def end(self) -> bytes:
+        """Wait for the worker; the rest of its output. A BuildError if it failed."""
+        rest = self.output.read()
+        if self.process.wait():
+            raise BuildError(f"{self.what} could not be made: {self.error_text()}")
+        return rest
+
+    def error_text(self) -> str:
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # alive but not sending what was asked for
+            self.process.kill()
+        self.errors.seek(0)
+        return self.errors.read().decode("utf-8", "replace").strip()[-2000:] or "no message"
+
+    def close(self) -> None:
+        self.process.wait()
+        for stream in (self.input, self.output):
+            stream.close()
+        self.errors.close()
+
+
+class BackgroundWork:
+    """The two workers of one build. `start` and `write_files` start them and return at once;
+    `render_event_pages` says which pages to render; `searched_parts` and `page_parts` hand over
+    their HTML as the build asks for it; `finish` waits for both workers, `stop` ends them
+    early."""
 
     def __init__(self) -> None:
-        self._process: subprocess.Popen | None = None
         self._inputs: Path | None = None
+        self._files: _Worker | None = None
+        self._pages: _Worker | None = None
+        self._searched: dict[str, Parts] = {}
+        self._searched_read = threading.Event()
+        self._reader: threading.Thread | None = None
+        self._ahead: dict[str, Parts] = {}
 
     def start(
         self,
@@ -69,50 +156,113 @@ class ExportWriter:
         places: dict[str, ResolvedPlace],
         site: SiteInfo,
         version: DataVersion,
-        site_dir: Path,
     ) -> None:
+        """Start the pages worker: it loads the data while MkDocs gathers the files."""
         self.stop()  # a serve rebuild that began before the last one ended
-        handle, inputs = tempfile.mkstemp(prefix="eventatlas-exports-", suffix=".pickle")
+        handle, inputs = tempfile.mkstemp(prefix="eventatlas-background-", suffix=".pickle")
         self._inputs = Path(inputs)
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((dataset, places, site, version), stream, pickle.HIGHEST_PROTOCOL)
-        command = [sys.executable, "-m", __name__, inputs, str(site_dir)]
-        self._process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            pickle.dump(Inputs(dataset, places, site, version), stream, pickle.HIGHEST_PROTOCOL)
+        self._pages = _Worker("pages", "the event pages", self._inputs)
+        self._searched, self._ahead = {}, {}
+        self._searched_read.clear()
+
+    def write_files(self, site_dir: Path) -> None:
+        """Start the files worker, once MkDocs has emptied the site folder."""
+        assert self._inputs is not None, "start() comes first"
+        self._files = _Worker(
+            "files", "the open-data exports and detail scripts", self._inputs, str(site_dir)
+        )
+
+    def render_event_pages(self, event_ids: Sequence[str]) -> None:
+        """The pages to render, in the order MkDocs writes them; their searched parts are read
+        as they come."""
+        assert self._pages is not None, "start() comes first"
+        try:
+            self._pages.input.write(json.dumps(list(event_ids)).encode() + b"\n")
+            self._pages.input.close()
+        except OSError:
+            pass  # the worker has failed: the page that is missing reports it
+        self._reader = threading.Thread(target=self._read_searched, daemon=True)
+        self._reader.start()
+
+    def _read_searched(self) -> None:
+        """The searched parts of every page are wanted at once: read them as they come, so the
+        pages worker goes on to the full parts."""
+        assert self._pages is not None
+        try:
+            while (message := pickle.load(self._pages.output))[0] == SEARCHED:
+                self._searched[message[1]] = message[2]
+        except (EOFError, pickle.UnpicklingError, OSError):
+            pass  # the worker failed: the page that is missing reports it
+        finally:
+            self._searched_read.set()
+
+    def searched_parts(self, event_id: str) -> Parts:
+        """The blocks of HTML of an event page that search reads."""
+        self._searched_read.wait()
+        parts = self._searched.pop(event_id, None)
+        if parts is None:
+            raise self._failure(event_id)
+        return parts
+
+    def page_parts(self, event_id: str) -> Parts:
+        """Every block of HTML of an event page, asked for in the order given to `start`."""
+        self._searched_read.wait()  # the rest of the stream is read here, by the caller
+        assert self._pages is not None, "start() was given this page"
+        while event_id not in self._ahead:
+            try:
+                _, page_id, parts = pickle.load(self._pages.output)
+            except (EOFError, pickle.UnpicklingError, OSError):
+                raise self._failure(event_id) from None
+            self._ahead[page_id] = parts
+        return self._ahead.pop(event_id)
+
+    def _failure(self, event_id: str) -> BuildError:
+        assert self._pages is not None
+        return BuildError(
+            f"the page of event {event_id!r} could not be made: {self._pages.error_text()}"
+        )
 
     def finish(self) -> list[str]:
-        """The paths written (relative to the site folder); a WriteError if they could not be,
-        a BuildError if the worker failed."""
-        assert self._process is not None, "start() comes first"
-        output, errors = self._process.communicate()
-        failed, self._process = self._process.returncode, None
-        self._forget_inputs()
-        if failed:
-            message = errors.decode("utf-8", "replace").strip()[-2000:]
-            raise BuildError(f"the open-data exports could not be made: {message}")
-        reported = json.loads(output)
-        written = Written(tuple(reported["paths"]), reported["failure"])
+        """The paths the files worker wrote (relative to the site folder); a WriteError if they
+        could not be, a BuildError if a worker failed."""
+        assert self._files is not None, "write_files() comes first"
+        try:
+            report = json.loads(self._files.end())
+            if self._pages is not None:
+                self._pages.end()
+        finally:
+            self.stop()
+        written = Written(tuple(report["paths"]), report["failure"])
         if written.failure:
             raise WriteError(f"{written.failure}; the previous site is kept")
         return list(written.paths)
 
     def stop(self) -> None:
-        """End a started write (its folder is about to be removed) and forget it."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.communicate()
-            self._process = None
-        self._forget_inputs()
-
-    def _forget_inputs(self) -> None:
+        """End the workers (their folder is about to be removed) and forget them."""
+        workers = [w for w in (self._files, self._pages) if w is not None]
+        for worker in workers:
+            worker.process.kill()  # no effect on one that has ended
+        if self._reader is not None:
+            self._reader.join()  # it reads to the end of the killed worker's output
+        for worker in workers:
+            worker.close()
+        self._files = self._pages = self._reader = None
         if self._inputs is not None:
             self._inputs.unlink(missing_ok=True)
             self._inputs = None
 
 
-def main(inputs: str, site_dir: str) -> None:
-    with open(inputs, "rb") as stream:
-        dataset, places, site, version = pickle.load(stream)  # our own file, made by start()
-    written = write_exports(dataset, places, site, version, site_dir)
+def main(role: str, inputs_path: str, *arguments: str) -> None:
+    with open(inputs_path, "rb") as stream:
+        inputs: Inputs = pickle.load(stream)  # our own file, made by start()
+    if role == "pages":
+        send_event_pages(inputs, sys.stdin, sys.stdout.buffer)
+        return
+    written = write_background_files(
+        inputs.dataset, inputs.places, inputs.site, inputs.version, arguments[0]
+    )
     print(json.dumps({"paths": written.paths, "failure": written.failure}))
 
 

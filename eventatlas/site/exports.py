@@ -20,11 +20,8 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timezone
 from html import escape
 
-import icalendar
-
-from ..data.append import slugify
 from ..data.load import Dataset
-from ..data.schema import Event
+from ..data.schema import Event, slugify
 from ..geocode import ResolvedPlace
 from .atlas import plain_summary, precision_note
 from .citations import atlas_citation, source_bibtex, source_csl
@@ -196,7 +193,8 @@ def event_record(
 
 
 def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # Compact: the standard library encodes it in C, eight times faster than indented
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 # CSV ---------------------------------------------------------------------------------------------
@@ -528,6 +526,8 @@ def icalendar_text(
     anniversaries: bool,
 ) -> str:
     """One all-day VEVENT per event; the anniversary calendar repeats day-precise events yearly."""
+    import icalendar  # here: only the exports' worker makes calendars, not every build process
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//eventatlas//" + site.title + "//EN")
     calendar.add("version", "2.0")
@@ -546,6 +546,8 @@ def icalendar_text(
 
 
 def _vevent(event, place, dataset, site: SiteInfo, stamp: datetime, anniversary: bool):
+    import icalendar
+
     vevent = icalendar.Event()
     suffix = "-anniversary" if anniversary else ""
     vevent.add("uid", f"{event.id}{suffix}@eventatlas")
@@ -735,9 +737,9 @@ def render_data_page(
     site: SiteInfo, version: DataVersion, dataset: Dataset, places: dict[str, ResolvedPlace]
 ) -> GeneratedPage:
     """The Data page: every export with its format, the fields, the licence, how to cite."""
-    skeleton = front_matter("Data", searched=False) + "# Data" + html_slot(0)
     return GeneratedPage(
-        skeleton,
+        front_matter("Data", searched=False),
+        "# Data" + html_slot(0),
         lambda: (_data_page_html(site, version, dataset, places),),
         lambda: f"{version.hash} {version.date}",  # the version changes with any data change
     )

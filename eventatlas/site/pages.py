@@ -61,6 +61,7 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=False,
     undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # the package's templates do not change during a build
 )
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # LibYAML's: ten times faster per page
 SUMMARY_TAGS = {"p", "em", "strong", "a", "code", "ul", "ol", "li", "br", "blockquote"}
@@ -112,15 +113,23 @@ def fill_html_slots(html: str, parts: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A generated page: its Markdown skeleton, a function rendering its blocks of HTML when the
-    page is written, and one giving a digest of everything the page is made from (for
-    `serve --dirty`)."""
+    """A generated page: its Markdown skeleton (front matter and body), a function rendering its
+    blocks of HTML when the page is written, and one giving a digest of everything the page is
+    made from (for `serve --dirty`)."""
 
-    skeleton: str
+    meta: dict  # its front matter, as MkDocs would read it
+    body: str  # the Markdown after the front matter: headings and slot paragraphs
     render_parts: Callable[[], tuple[str, ...]]
     inputs: Callable[[], str] = lambda: ""
     searched: Callable[[], tuple[str, ...]] | None = None  # the parts search reads, if fewer
     completed: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None  # from searched parts
+
+    @property
+    def skeleton(self) -> str:
+        text = yaml.dump(
+            self.meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True, width=10_000
+        )
+        return "---\n" + text + "---\n\n" + self.body
 
     def searched_parts(self) -> tuple[str, ...]:
         return self.searched() if self.searched is not None else self.render_parts()
@@ -141,14 +150,14 @@ class GeneratedPage:
         return re.sub(slot, lambda m: f"\n\n{parts[int(m.group(1))]}\n\n", self.skeleton)
 
 
-def front_matter(title: str, description: str = "", searched: bool = True) -> str:
+def front_matter(title: str, description: str = "", searched: bool = True) -> dict:
+    """A generated page's metadata, as the theme reads it from front matter."""
     meta: dict = {"title": escape(title)}
     if description:
         meta["description"] = escape(" ".join(description.split())[:300])
     if not searched:  # Pagefind indexes it; mkdocs-material's index would grow with every event
         meta["search"] = {"exclude": True}
-    text = yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=True, width=10_000)
-    return "---\n" + text + "---\n\n"
+    return meta
 
 
 def relative_root(page_path: str) -> str:
@@ -275,7 +284,8 @@ def render_event_page(
         return completed_event_parts(parts, event, place, dataset, places, whole)
 
     return GeneratedPage(
-        event_page_skeleton(event),
+        front_matter(event.title, plain_summary(event.summary), searched=False),
+        event_page_body(event),
         lambda: completed(searched()),
         lambda: _event_page_inputs(event, dataset, whole),
         searched,
@@ -289,11 +299,11 @@ def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
     return whole.inputs.of_event_page(event, neighbours(dataset, position), position)
 
 
-def event_page_skeleton(event: Event) -> str:
+def event_page_body(event: Event) -> str:
+    """One of two texts: with or without the disputes' heading."""
     disputes = ["Where the sources disagree"] if event.disputes else []
     headings = ["In context", "Sources", *disputes, "Cite this"]
-    body = html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
-    return front_matter(event.title, plain_summary(event.summary), searched=False) + body
+    return html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
 
 
 def searched_event_parts(
@@ -397,9 +407,9 @@ def render_list_page(
 ) -> GeneratedPage:
     """A page of the list of every event: what a reader without JavaScript pages through."""
     title = f"Events {page.span} of {len(dataset.events)}"
-    skeleton = front_matter(title, searched=False) + f"# {escape(title)}" + html_slot(0)
     return GeneratedPage(
-        skeleton,
+        front_matter(title, searched=False),
+        f"# {escape(title)}" + html_slot(0),
         lambda: (
             render(
                 "list_page.html",
@@ -607,9 +617,14 @@ def render_sources_page(dataset: Dataset) -> GeneratedPage:
         f"{len(dataset.sources)} sources. Every event on this site cites at least one of them, "
         "with the sentence that supports it."
     )
-    skeleton = front_matter("Sources", searched=False) + "# Sources\n\n" + intro + html_slot(0)
+    body = "# Sources\n\n" + intro + html_slot(0)
     inputs = PageInputs(dataset, {})
-    return GeneratedPage(skeleton, lambda: (_sources_html(dataset),), inputs.of_everything)
+    return GeneratedPage(
+        front_matter("Sources", searched=False),
+        body,
+        lambda: (_sources_html(dataset),),
+        inputs.of_everything,
+    )
 
 
 def _sources_html(dataset: Dataset) -> str:
@@ -664,5 +679,5 @@ def render_search_page() -> GeneratedPage:
     """The search page: Pagefind's UI over every page, served from the site, loading its index in
     small chunks."""
     intro = "Search every event by title, actor, place or summary, and every page of this site."
-    skeleton = front_matter("Search", searched=False) + "# Search\n\n" + intro + html_slot(0)
-    return GeneratedPage(skeleton, lambda: (_SEARCH_HTML,))
+    body = "# Search\n\n" + intro + html_slot(0)
+    return GeneratedPage(front_matter("Search", searched=False), body, lambda: (_SEARCH_HTML,))

@@ -9,6 +9,7 @@ page with a figure plotly.js and the geography, on demand (see `atlas.view_scrip
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -29,10 +30,11 @@ from .atlas import (
     atlas_json_schema,
     build_atlas,
 )
-from .exports import DATA_PAGE, export_texts, render_data_page
+from .exports import DATA_DIR, DATA_FILES, DATA_PAGE, export_texts, render_data_page
 from .pages import (
     SEARCH_PAGE,
     GeneratedPage,
+    Overview,
     json_for_html,
     list_page_path,
     list_pages,
@@ -54,6 +56,18 @@ OWN_SCRIPTS = [
 SCRIPTS = [f"{ASSET_DIR}/eventatlas.min.js"]  # OWN_SCRIPTS in one file, minified
 ON_DEMAND_SCRIPTS = [CITE_SCRIPT]  # a page's views load them (see `atlas.view_scripts`)
 STYLES = [f"{ASSET_DIR}/eventatlas.css"]
+EXPORT_PATHS = sorted(f"{DATA_DIR}/{name}" for name in [*DATA_FILES, "datapackage.json"])
+SCHEMA_PATHS = (SCHEMA_PATH, PLACES_SCHEMA_PATH, ATLAS_SCHEMA_PATH)
+PLOTLY_BUNDLE = f"{ASSET_DIR}/plotly-geo.min.js"  # copied as it is
+ASSET_TEXT_PATHS = (
+    f"{ASSET_DIR}/world_110m.js",
+    f"{ASSET_DIR}/world_50m.js",
+    f"{ASSET_DIR}/templates.js",
+    f"{ASSET_DIR}/eventatlas.css",
+    f"{ASSET_DIR}/ATTRIBUTION.md.txt",
+    *SCRIPTS,
+    *ON_DEMAND_SCRIPTS,
+)
 
 
 @dataclass(frozen=True)
@@ -63,15 +77,30 @@ class SiteFile:
 
     content: str | bytes | None = None
     copy_from: Path | None = None
-    page: GeneratedPage | None = None  # its skeleton is the content; its HTML is rendered late
+    page: GeneratedPage | None = None  # its HTML is rendered late (see `pages`)
 
     @classmethod
     def of_page(cls, page: GeneratedPage) -> SiteFile:
-        return cls(page.skeleton, page=page)
+        return cls(page=page)
 
 
 def event_page_path(event_id: str) -> str:
     return f"events/{event_id}.md"
+
+
+def event_pages(
+    dataset: Dataset,
+    places: dict[str, ResolvedPlace],
+    whole: Overview,
+    event_ids: Iterable[str],
+) -> dict[str, GeneratedPage]:
+    """The event pages of the given events, by event id, as `site_files` makes them."""
+    wanted = set(event_ids)
+    return {
+        e.id: render_event_page(e, places.get(e.id), dataset, places, whole)
+        for e in dataset.events
+        if e.id in wanted
+    }
 
 
 def site_files(
@@ -79,10 +108,11 @@ def site_files(
     places: dict[str, ResolvedPlace],
     site: SiteInfo | None = None,
     version: DataVersion | None = None,
-    exports: bool = True,
+    background: bool = True,
 ) -> dict[str, SiteFile]:
     """All generated pages, data files and assets, keyed by their path in docs/ terms; without
-    the open-data exports when the caller writes them itself (see `background`)."""
+    the files of `background_texts` when the caller has a second process write them (see
+    `background`)."""
     site = site or SiteInfo()
     version = version or data_version(dataset, places)
     whole = overview(dataset, places, site, version)
@@ -101,45 +131,68 @@ def site_files(
             for p in pages
         }
     )
-    files.update(schema_files())
-    files.update(export_files(dataset, places, site, version, exports))
-    files.update(atlas_files(dataset, places))
-    files.update(asset_files())
+    files[DATA_PAGE] = SiteFile.of_page(render_data_page(site, version, dataset, places))
+    files[PLOTLY_BUNDLE] = SiteFile(copy_from=Path(str(_own_assets() / "plotly-geo.min.js")))
+    if background:
+        texts = background_texts(dataset, places, site, version)
+        files.update({path: SiteFile(text) for path, text in texts.items()})
     return files
 
 
-def schema_files() -> dict[str, SiteFile]:
-    """The JSON Schemas editors' tools use, published with the site."""
+def background_texts(
+    dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
+) -> dict[str, str]:
+    """The files no page is made from, so a second process may write them while MkDocs renders
+    the pages: the open-data exports (eventatlas/site/exports.py), the JSON Schemas, the data
+    every view draws from, the scripts and styles, and one detail script per event."""
     return {
-        SCHEMA_PATH: SiteFile(json_schema()),
-        PLACES_SCHEMA_PATH: SiteFile(places_json_schema()),
-        ATLAS_SCHEMA_PATH: SiteFile(atlas_json_schema()),
+        **export_texts(dataset, places, site, version),
+        **schema_texts(),
+        DATA_SCRIPT: f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n",
+        **asset_texts(),
+        **detail_texts(dataset, places),
     }
 
 
-def asset_files() -> dict[str, SiteFile]:
-    own = resources.files("eventatlas.site") / "assets"
-    files = {
-        f"{ASSET_DIR}/plotly-geo.min.js": SiteFile(copy_from=Path(str(own / "plotly-geo.min.js"))),
-        **{
-            f"{ASSET_DIR}/world_{scale}.js": SiteFile(
-                _geo_assets_script(scale, (own / f"world_{scale}.json").read_text(encoding="utf-8"))
-            )
-            for scale in ("110m", "50m")
-        },
-        f"{ASSET_DIR}/templates.js": SiteFile(_templates_script()),
-        f"{ASSET_DIR}/eventatlas.css": SiteFile(
-            (own / "eventatlas.css").read_text(encoding="utf-8")
-        ),
-        f"{ASSET_DIR}/ATTRIBUTION.md.txt": SiteFile(
-            (own / "ATTRIBUTION.md").read_text(encoding="utf-8")
-        ),
+def background_paths(dataset: Dataset) -> list[str]:
+    """The paths of `background_texts`, known without making them."""
+    return [
+        *EXPORT_PATHS,
+        *SCHEMA_PATHS,
+        DATA_SCRIPT,
+        *ASSET_TEXT_PATHS,
+        *(detail_path(event.id) for event in dataset.events),
+    ]
+
+
+def schema_texts() -> dict[str, str]:
+    """The JSON Schemas editors' tools use, published with the site."""
+    texts = (json_schema(), places_json_schema(), atlas_json_schema())
+    return dict(zip(SCHEMA_PATHS, texts, strict=True))
+
+
+def _own_assets():
+    return resources.files("eventatlas.site") / "assets"
+
+
+def asset_texts() -> dict[str, str]:
+    """The site's scripts, styles and geography, by the paths of ASSET_TEXT_PATHS."""
+    own = _own_assets()
+    geography = {
+        scale: _geo_assets_script(scale, (own / f"world_{scale}.json").read_text(encoding="utf-8"))
+        for scale in ("110m", "50m")
     }
-    files[SCRIPTS[0]] = SiteFile(minified_scripts(tuple(OWN_SCRIPTS)))
-    files.update(
-        {path: SiteFile(minified_scripts((path.rsplit("/", 1)[1],))) for path in ON_DEMAND_SCRIPTS}
-    )
-    return files
+    texts = [
+        geography["110m"],
+        geography["50m"],
+        _templates_script(),
+        (own / "eventatlas.css").read_text(encoding="utf-8"),
+        (own / "ATTRIBUTION.md").read_text(encoding="utf-8"),
+        minified_scripts(tuple(OWN_SCRIPTS)),
+        *(minified_scripts((path.rsplit("/", 1)[1],)) for path in ON_DEMAND_SCRIPTS),
+    ]
+    assert len(SCRIPTS) == 1, "SCRIPTS is OWN_SCRIPTS in one file"
+    return dict(zip(ASSET_TEXT_PATHS, texts, strict=True))
 
 
 @cache
@@ -152,22 +205,18 @@ def minified_scripts(names: tuple[str, ...]) -> str:
     return header + "\n".join(sources) + "\n"
 
 
-def atlas_files(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, SiteFile]:
-    """The shared data every view draws from, and one detail script per event, loaded on demand."""
-    files = {
-        DATA_SCRIPT: SiteFile(
-            f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n"
-        )
-    }
+def detail_texts(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, str]:
+    """One script per event, loaded when a reader opens its detail panel."""
+    texts = {}
     for event in dataset.events:
         detail = json_for_html(
             {"id": event.id, "html": render_event_detail(event, places.get(event.id), dataset)}
         )
-        files[detail_path(event.id)] = SiteFile(
+        texts[detail_path(event.id)] = (
             "window.EventAtlasDetails = window.EventAtlasDetails || {};\n"
             f"window.EventAtlasDetails[{json_for_html(event.id)}] = {detail};\n"
         )
-    return files
+    return texts
 
 
 def detail_path(event_id: str) -> str:
@@ -197,19 +246,3 @@ def _templates_script() -> str:
         + json.dumps(templates, sort_keys=True, separators=(",", ":"))
         + ";\n"
     )
-
-
-def export_files(
-    dataset: Dataset,
-    places: dict[str, ResolvedPlace],
-    site: SiteInfo | None = None,
-    version: DataVersion | None = None,
-    exports: bool = True,
-) -> dict[str, SiteFile]:
-    """Open data (eventatlas/site/exports.py) and the Data page that lists it."""
-    site = site or SiteInfo()
-    version = version or data_version(dataset, places)
-    texts = export_texts(dataset, places, site, version) if exports else {}
-    files = {path: SiteFile(text) for path, text in texts.items()}
-    files[DATA_PAGE] = SiteFile.of_page(render_data_page(site, version, dataset, places))
-    return files

@@ -1,0 +1,120 @@
+"""Generated pages through MkDocs at little cost: what MkDocs would do for each of thousands of
+pages, done once for all the pages it would give the same result.
+
+- `SkeletonPage`: a generated page whose front matter is given as data (no YAML to parse) and
+  whose Markdown body MkDocs renders once per distinct body: the bodies of all event pages are
+  one of two texts, their blocks of HTML go in after (see `pages`). mkdocs-material's blog
+  plugin makes its posts the same way, as pages whose source the plugin reads itself.
+- `render_navigation_once`: the theme's navigation, rendered once per folder for the generated
+  pages that are not in it (for them it is the same HTML: no item is theirs, and its links are
+  relative to the folder), instead of once per page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import jinja2
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from .site.pages import GeneratedPage
+
+NAVIGATION_TEMPLATE = "partials/nav.html"  # mkdocs-material's primary navigation
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What MkDocs' Markdown made of a page's Markdown."""
+
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchors: set[str] | None
+    links: dict | None
+
+    @classmethod
+    def of(cls, page: Page) -> Rendered:
+        assert page.content is not None, "Page.render sets it"
+        return cls(
+            page.content,
+            page.toc,
+            page._title_from_render,
+            page.present_anchor_ids,
+            page.links_to_anchors,
+        )
+
+    @property
+    def shareable(self) -> bool:
+        """True when no other page would render it differently: it links only within itself."""
+        return _LINK_OUT_OF_PAGE.search(self.content) is None
+
+    def give_to(self, page: Page) -> None:
+        page.content, page.toc, page._title_from_render = self.content, self.toc, self.title
+        page.present_anchor_ids = set(self.anchors) if self.anchors is not None else None
+        page.links_to_anchors = dict(self.links) if self.links is not None else None
+
+
+_LINK_OUT_OF_PAGE = re.compile(r"""\b(?:href|src)=(?!["']?#)""")
+
+
+class SkeletonPage(Page):
+    """A generated page as MkDocs sees it. Its front matter is given as data, not parsed from YAML,
+    and MkDocs' Markdown renders its body once per distinct body, not once per page: the bodies
+    of all event pages are one of two texts (the blocks of HTML go in after). mkdocs-material's
+    blog plugin makes its posts the same way, as pages whose source the plugin reads itself."""
+
+    def __init__(
+        self, file: File, config, generated: GeneratedPage, rendered: dict[str, Rendered]
+    ) -> None:
+        super().__init__(None, file, config)
+        self.edit_url = None  # no source file to edit
+        self._generated, self._rendered = generated, rendered
+
+    def read_source(self, config) -> None:
+        # as MkDocs reads front matter: the body without its leading blank lines
+        self.markdown = self._generated.body.lstrip("\n")
+        self.meta = dict(self._generated.meta)
+
+    def render(self, config, files) -> None:
+        assert self.markdown is not None, "read_source comes first"
+        done = self._rendered.get(self.markdown)
+        if done is not None:
+            done.give_to(self)
+            return
+        super().render(config, files)
+        done = Rendered.of(self)
+        if done.shareable:
+            self._rendered[self.markdown] = done
+
+
+def render_navigation_once(env: jinja2.Environment, nav: Navigation) -> None:
+    """Make the theme's navigation template render once per folder for the skeleton pages not
+    in the navigation; every other page renders it as before."""
+    try:
+        template = env.get_template(NAVIGATION_TEMPLATE)
+    except jinja2.TemplateNotFound:
+        return  # another theme: nothing to save
+    in_nav = {page.file.src_uri for page in nav.pages}
+    template.root_render_func = _rendered_once(template.root_render_func, in_nav)
+
+
+def _rendered_once(render: Callable, in_nav: set[str]) -> Callable:
+    rendered: dict[str, str] = {}
+
+    def root_render_func(context) -> Iterator[str]:
+        page = context.get("page")
+        if not isinstance(page, SkeletonPage) or page.file.src_uri in in_nav:
+            yield from render(context)
+            return
+        folder = posixpath.dirname(page.url.rstrip("/"))  # its links are relative to it
+        if folder not in rendered:
+            rendered[folder] = "".join(render(context))
+        yield rendered[folder]
+
+    return root_render_func

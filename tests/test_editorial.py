@@ -262,7 +262,7 @@ def test_the_panel_shows_the_pages_translations_notes_and_corrections(small_site
     assert "In North Korea." in disputes
     assert "place supplied by the editor" in panel and "No article names the place" in panel
     assert "Corrected on" in panel and "Why: No article gives it." in panel
-    script = files["assets/eventatlas/detail/meeting.js"].content
+    script = files["assets/eventatlas/detail/0.js"].content
     assert "Editor's translation:" in script and "Corrected on" in script  # shipped to the panel
 
 

@@ -97,6 +97,17 @@ def test_event_pages_list_their_neighbours_without_javascript(thousand):
     assert '<tr data-event="event-00500">' in files[f"list/{number.group(1)}.md"].page.markdown()
 
 
+def test_detail_scripts_hold_their_events_where_the_data_says(thousand):
+    files = site_files(thousand.dataset, thousand.places)
+    atlas = json.loads(files[f"{ASSET_DIR}/atlas.js"].content.split(" = ", 1)[1].rstrip(";\n"))
+    scripts = atlas["details"]
+    detail_files = [path for path in files if path.startswith(f"{ASSET_DIR}/detail/")]
+    assert len(detail_files) == -(-1000 // scripts["events"])  # a few scripts, not 1,000 files
+    for i in (0, scripts["events"] - 1, scripts["events"], 999):
+        path = scripts["url"].replace("{n}", str(i // scripts["events"]))
+        assert f'"{thousand.dataset.events[i].id}":' in files[path].content
+
+
 def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path, repo):
     data = synthetic_events(3)
     data["events"][0]["title"] = "</script><script>alert(1)</script> & more"
@@ -105,7 +116,7 @@ def test_embedded_config_and_data_hold_no_raw_markup_characters(tmp_path, repo):
     files = site_files(prepared.dataset, prepared.places)
     atlas = files[f"{ASSET_DIR}/atlas.js"].content
     assert "<" not in atlas and ">" not in atlas and "&" not in atlas
-    detail = files[f"{ASSET_DIR}/detail/event-00000.js"].content
+    detail = files[f"{ASSET_DIR}/detail/0.js"].content
     assert "<" not in detail and "&" not in detail
     restored = json.loads(atlas.split(" = ", 1)[1].rstrip(";\n"))
     assert next(e for e in event_rows(restored) if e["id"] == "event-00000")["title"].startswith(

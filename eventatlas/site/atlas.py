@@ -3,8 +3,9 @@
 `assets/eventatlas/atlas.js` sets `window.EventAtlasData` once for the whole site: compact
 records for every event (what the timeline, map, filters and list need) plus the figure
 inputs. Loaded as a script, it is cached across pages and also works from file://. The long
-texts an open detail panel shows (summary, quotes, disputes) live in one small script per
-event, `assets/eventatlas/detail/<id>.js`, loaded only when a reader opens that event. A page
+texts an open detail panel shows (summary, quotes, disputes) live in small scripts of
+DETAIL_CHUNK events each, `assets/eventatlas/detail/<n>.js` in atlas order, loaded only when a
+reader opens one of their events. A page
 then carries only a small view configuration, so an event page stays small with 10,000 events.
 
 Texts are kept as they are; the script puts them into the page with textContent and escapes
@@ -46,9 +47,11 @@ from .figures import (
     timeline_range,
 )
 
-ATLAS_VERSION = 3  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
+ATLAS_VERSION = 4  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
 ASSET_DIR = "assets/eventatlas"
 DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
+DETAIL_SCRIPT = f"{ASSET_DIR}/detail/{{n}}.js"  # the n-th script of detail texts
+DETAIL_CHUNK = 50  # events whose details load together: about 12 KB gzip per script
 ATLAS_SCHEMA_PATH = "schema/atlas.schema.json"  # the shape of DATA_SCRIPT's data, for readers
 FIGURE_SCRIPTS = [f"{ASSET_DIR}/templates.js", f"{ASSET_DIR}/plotly-geo.min.js"]
 CITE_SCRIPT = f"{ASSET_DIR}/eventatlas-cite.js"  # loaded by a view that has a 'Cite this' block
@@ -263,6 +266,13 @@ class MapInputs(_Shipped):
     editorMark: dict = Field(description="Drawn over a place where the editor placed an event.")
 
 
+class DetailScripts(_Shipped):
+    """Where the detail panel's texts are: scripts of a few events each, in atlas order."""
+
+    url: str = Field(description="A script's address from the site root; {n} is its number.")
+    events: int = Field(description="Events per script: the i-th event is in script i // events.")
+
+
 class AtlasData(_Shipped):
     """window.EventAtlasData: what every view of the site draws, filters and lists."""
 
@@ -274,6 +284,7 @@ class AtlasData(_Shipped):
     statuses: list[str] = Field(description="The statuses, in the schema's order.")
     publishers: list[str] = Field(description="The publisher of each source, in source order.")
     eventUrl: str = Field(description="An event page's address from the site root; {id} is its id.")
+    details: DetailScripts
     plurals: dict[str, str] = Field(description="The plural of each counted word.")
     words: dict[str, str] = Field(description="Sentences with {named} blanks, e.g. alt texts.")
     timeline: TimelineInputs
@@ -332,6 +343,7 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
         statuses=list(STATUSES),
         publishers=[s.publisher for s in dataset.sources],
         eventUrl=EVENT_URL,
+        details=DetailScripts(url=DETAIL_SCRIPT, events=DETAIL_CHUNK),
         plurals=PLURALS,
         words=WORDS,
         timeline=TimelineInputs(

@@ -437,7 +437,7 @@
       el("div", { class: "ea-detail-body" }, el("p", { class: "ea-note" }, "Loading the details…")),
       el("p", { class: "ea-detail-link" }, link(eventUrl(view, i), "Open this event's page")),
     ]);
-    return loadDetail(view.root, e.id).then(
+    return loadDetail(view, i, e.id).then(
       function (detail) {
         if (panel.getAttribute("data-showing") === e.id) {
           const body = panel.querySelector(".ea-detail-body");
@@ -554,37 +554,38 @@
     return !!showing;
   }
 
-  /* Details are one small script per event, so they load from file:// too. */
+  /* Details are small scripts of a few events each, in atlas order (data.details), so they load
+     from file:// too. */
   const loading = new Map();
 
-  function loadDetail(root, id) {
+  function loadDetail(view, i, id) {
     const details = window.EventAtlasDetails || {};
     if (details[id]) {
       return Promise.resolve(details[id]);
     }
-    if (!loading.has(id)) {
+    const scripts = view.model.data.details;
+    const chunk = Math.floor(i / scripts.events);
+    if (!loading.has(chunk)) {
       loading.set(
-        id,
+        chunk,
         new Promise(function (resolve, reject) {
-          const script = el("script", { src: root + "assets/eventatlas/detail/" + id + ".js" });
-          script.onload = function () {
-            const found = (window.EventAtlasDetails || {})[id];
-            if (found) {
-              resolve(found);
-            } else {
-              loading.delete(id);
-              reject(new Error("no detail"));
-            }
-          };
+          const script = el("script", { src: view.root + scripts.url.replace("{n}", chunk) });
+          script.onload = resolve;
           script.onerror = function () {
-            loading.delete(id);
+            loading.delete(chunk);
             reject(new Error("no detail"));
           };
           document.head.appendChild(script);
         }),
       );
     }
-    return loading.get(id);
+    return loading.get(chunk).then(function () {
+      const found = (window.EventAtlasDetails || {})[id];
+      if (!found) {
+        throw new Error("no detail");
+      }
+      return found;
+    });
   }
 
   EA.ui = {

@@ -406,7 +406,7 @@
   /* ---- loading: the data for any view, plotly.js and the geography only for a figure ---- */
 
   /* The shape of window.EventAtlasData this script reads; atlas.ATLAS_VERSION in Python. */
-  const DATA_VERSION = 3;
+  const DATA_VERSION = 4;
   /* url → promise; view.html's inline starter fills it while the page is still being read. */
   const loading = (window.EventAtlasLoading = window.EventAtlasLoading || {});
 

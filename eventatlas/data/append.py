@@ -64,21 +64,32 @@ def append_event(events_path: Path, places_path: Path, fields: dict) -> Prepared
     so adding one event costs about one `check`; a file laid out unusually (no block-style
     `events:` list) gets a comment-keeping round trip of the whole file instead.
     """
-    original = _read_as_written(events_path)
+    original = read_text_file(events_path, str(events_path))  # CRLF kept
     text = appended_text(original, new_event(fields))
     if text is not None:
-        prepared = _validate_text(text, events_path, places_path)
+        try:
+            prepared = _validate_text(text, events_path, places_path)
+        except DataError:
+            _refuse_unreadable(original, events_path)  # said of the file as it is, if so
+            raise
         if any(event.id == fields["id"] for event in prepared.dataset.events):
             write_text_atomically(events_path, text)
             return prepared
+    _refuse_unreadable(original, events_path)
     return _append_by_round_trip(events_path, places_path, original, fields)
 
 
 def _read_as_written(events_path: Path) -> str:
     """The file's text, CRLF kept, read by the guarded reader and parsed first (located errors)."""
     original = read_text_file(events_path, str(events_path))
-    parse_yaml_text(original, str(events_path))
+    _refuse_unreadable(original, events_path)
     return original
+
+
+def _refuse_unreadable(original: str, events_path: Path) -> None:
+    """Located errors for a file that is not YAML the guarded reader accepts (parsed only when
+    needed: a good file is parsed once, by the validation of the new text)."""
+    parse_yaml_text(original, str(events_path))
 
 
 def _append_by_round_trip(events_path: Path, places_path: Path, original: str, fields: dict):

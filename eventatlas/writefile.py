@@ -116,11 +116,18 @@ def make_building_folder(target: Path) -> Path:
 
 def remove_abandoned_builds(target: Path) -> None:
     """Remove building folders beside target whose build process has ended (killed builds)."""
-    prefix = f".{target.name}.building."
-    for leftover in target.parent.glob(prefix + "*"):
+    remove_abandoned(target.parent, f".{target.name}.building.")
+
+
+def remove_abandoned(folder: Path, prefix: str) -> None:
+    """Remove what folder holds named prefix + a process id + '.' whose process has ended."""
+    for leftover in folder.glob(prefix + "*"):
         owner = leftover.name[len(prefix) :].split(".", 1)[0]
         if _abandoned(leftover, int(owner) if owner.isdigit() else None):
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def _abandoned(folder: Path, owner: int | None) -> bool:

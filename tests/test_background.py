@@ -69,4 +69,4 @@ def test_stopped_workers_leave_no_inputs_behind(inputs, tmp_path, monkeypatch):
     work.start(*inputs)
     work.write_files(tmp_path / "site")
     work.stop()
-    assert not list(tmp_path.glob("eventatlas-background-*"))
+    assert not list(tmp_path.glob("eventatlas-background.*"))

@@ -4,14 +4,16 @@ hand-written pages."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import copy_project, run_mkdocs
 
-from eventatlas.search import index_site
+from eventatlas.search import RAM_TEMP, StagedSearchIndex, index_site, staging_parent
 
 pytestmark = pytest.mark.slow
 
@@ -87,13 +89,20 @@ def test_the_search_page_passes_axe_in_both_palettes(browser, site_url, scheme):
     assert serious == [], details
 
 
-def test_the_index_of_staged_pages_is_the_index_of_the_finished_site(built_site, tmp_path):
+def test_the_index_of_staged_pages_is_the_index_of_the_finished_site(built_site):
     """Pagefind reads staged copies of the articles while the theme is rendered: what it writes
     must be, byte for byte, what it writes when it reads the finished pages."""
-    finished = tmp_path / "site"
-    shutil.copytree(built_site, finished, ignore=shutil.ignore_patterns("pagefind"))
-    index_site(finished)
-    assert _tree(finished / "pagefind") == _tree(built_site / "pagefind")
+    finished = Path(tempfile.mkdtemp(dir=staging_parent()))  # where the build stages them
+    try:
+        pages = built_site.rglob("index.html")
+        for path in sorted(p.relative_to(built_site).as_posix() for p in pages):
+            if not path.startswith("pagefind/"):  # in path order, as the build stages them
+                (finished / path).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(built_site / path, finished / path)
+        index_site(finished)
+        assert _tree(finished / "pagefind") == _tree(built_site / "pagefind")
+    finally:
+        shutil.rmtree(finished)
 
 
 def test_a_build_leaves_no_staged_pages_behind(tmp_path):
@@ -101,6 +110,26 @@ def test_a_build_leaves_no_staged_pages_behind(tmp_path):
     project = copy_project(tmp_path / "project")
     assert run_mkdocs(project, env={"TMPDIR": str(tmp_path / "tmp")}).returncode == 0
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_pages_are_staged_in_memory_unless_tmpdir_names_a_place(monkeypatch):
+    monkeypatch.delenv("TMPDIR", raising=False)
+    in_memory = RAM_TEMP.is_dir() and os.access(RAM_TEMP, os.W_OK)
+    assert staging_parent() == (str(RAM_TEMP) if in_memory else None)
+    monkeypatch.setenv("TMPDIR", "/somewhere/else")
+    assert staging_parent() is None
+
+
+def test_the_staged_pages_of_a_killed_build_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    killed = tmp_path / "eventatlas-search.999999999.abcd"  # no such process
+    (killed / "events" / "x").mkdir(parents=True)
+    index = StagedSearchIndex()
+    index.start([], [], tmp_path / "site")
+    index.close()
+    assert not killed.exists()
+    assert list(tmp_path.glob("eventatlas-search.*")) == []
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -33,11 +33,13 @@ from typing import IO
 from ..data.load import Dataset
 from ..errors import BuildError, WriteError
 from ..geocode import ResolvedPlace
+from ..writefile import remove_abandoned
 from .pages import overview
 from .site_files import background_texts, event_pages
 from .version import DataVersion, SiteInfo
 
 Parts = tuple[str, ...]
+INPUTS_PREFIX = "eventatlas-background."  # then the building process's id
 SEARCHED, SEARCHED_ALL, PAGE = "searched", "searched-all", "page"  # the pages worker's messages
 
 
@@ -159,7 +161,9 @@ class BackgroundWork:
     ) -> None:
         """Start the pages worker: it loads the data while MkDocs gathers the files."""
         self.stop()  # a serve rebuild that began before the last one ended
-        handle, inputs = tempfile.mkstemp(prefix="eventatlas-background-", suffix=".pickle")
+        remove_abandoned(Path(tempfile.gettempdir()), INPUTS_PREFIX)  # left by killed builds
+        prefix = f"{INPUTS_PREFIX}{os.getpid()}."
+        handle, inputs = tempfile.mkstemp(prefix=prefix, suffix=".pickle")
         self._inputs = Path(inputs)
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(Inputs(dataset, places, site, version), stream, pickle.HIGHEST_PROTOCOL)

@@ -16,16 +16,17 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 from mkdocs.structure.files import File
-from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
 from .site.pages import GeneratedPage
 
 NAVIGATION_TEMPLATE = "partials/nav.html"  # mkdocs-material's primary navigation
+MATERIAL_TEMPLATES = "material"  # the package its templates come from
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,14 @@ class SkeletonPage(Page):
     blog plugin makes its posts the same way, as pages whose source the plugin reads itself."""
 
     def __init__(
-        self, file: File, config, generated: GeneratedPage, rendered: dict[str, Rendered]
+        self,
+        file: File,
+        config,
+        generated: GeneratedPage,
+        rendered: dict[str, Rendered],
+        nav_title: str | None = None,  # MkDocs keeps this page for the nav, and the nav's title
     ) -> None:
-        super().__init__(None, file, config)
+        super().__init__(nav_title, file, config)
         self.edit_url = None  # no source file to edit
         self._generated, self._rendered = generated, rendered
 
@@ -93,23 +99,50 @@ class SkeletonPage(Page):
             self._rendered[self.markdown] = done
 
 
-def render_navigation_once(env: jinja2.Environment, nav: Navigation) -> None:
-    """Make the theme's navigation template render once per folder for the skeleton pages not
-    in the navigation; every other page renders it as before."""
+def nav_titles(nav: object) -> dict[str, str]:
+    """The titles mkdocs.yml's `nav` gives pages, by their path in docs/ terms."""
+    titles: dict[str, str] = {}
+
+    def walk(item: object, title: str | None) -> None:
+        if isinstance(item, str) and title is not None:
+            titles.setdefault(item, title)
+        elif isinstance(item, list):
+            for entry in item:
+                walk(entry, None)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                walk(value, key)
+
+    walk(nav, None)
+    return titles
+
+
+def render_navigation_once(env: jinja2.Environment) -> None:
+    """Make mkdocs-material's navigation template render once per folder for the skeleton pages
+    not in the navigation; every other page, and any other theme's or override's template,
+    renders as before."""
     try:
         template = env.get_template(NAVIGATION_TEMPLATE)
     except jinja2.TemplateNotFound:
-        return  # another theme: nothing to save
-    in_nav = {page.file.src_uri for page in nav.pages}
-    template.root_render_func = _rendered_once(template.root_render_func, in_nav)
+        return
+    if MATERIAL_TEMPLATES not in Path(template.filename or "").parts:
+        return  # a custom_dir's own navigation may read more of the page: leave it alone
+    template.root_render_func = _rendered_once(template.root_render_func)
 
 
-def _rendered_once(render: Callable, in_nav: set[str]) -> Callable:
+def _rendered_once(render: Callable) -> Callable:
     rendered: dict[str, str] = {}
+    in_nav: dict[int, set[str]] = {}  # by the navigation given to the theme (plugins may change it)
 
     def root_render_func(context) -> Iterator[str]:
-        page = context.get("page")
-        if not isinstance(page, SkeletonPage) or page.file.src_uri in in_nav:
+        page, nav = context.get("page"), context.get("nav")
+        if not isinstance(page, SkeletonPage) or nav is None:
+            yield from render(context)
+            return
+        if id(nav) not in in_nav:
+            in_nav.clear()
+            in_nav[id(nav)] = {item.file.src_uri for item in nav.pages}
+        if page.file.src_uri in in_nav[id(nav)]:
             yield from render(context)
             return
         folder = posixpath.dirname(page.url.rstrip("/"))  # its links are relative to it

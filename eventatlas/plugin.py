@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
-from .mkdocs_pages import Rendered, SkeletonPage, render_navigation_once
+from .mkdocs_pages import Rendered, SkeletonPage, nav_titles, render_navigation_once
 from .pipeline import Prepared, prepare
 from .search import SearchedPage, StagedSearchIndex, index_files
 from .site.background import BackgroundWork
@@ -205,6 +205,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             data.dataset, data.places, self.site, self.version, background=False
         )
         event_paths = {event_page_path(e.id): e.id for e in data.dataset.events}
+        titles = nav_titles(config.nav)
         self.worker_pages = {}
         for path, site_file in sorted(files_of_site.items()):
             _refuse_hidden(files, path, config)
@@ -212,7 +213,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             files.append(file)
             if site_file.page is not None:
                 self.generated_pages[path] = site_file.page
-                SkeletonPage(file, config, site_file.page, self.rendered_bodies)
+                title = titles.get(path)
+                SkeletonPage(file, config, site_file.page, self.rendered_bodies, title)
             if path in event_paths and file.is_modified():
                 self.worker_pages[path] = event_paths[path]
         self.background.render_event_pages(list(self.worker_pages.values()))  # in writing order
@@ -284,13 +286,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         server.watch(str(self.places_path))
         return server
 
-    def on_nav(self, nav, *, config, files):
-        self.nav = nav
-        return nav
-
     @_reported
     def on_env(self, env, *, config, files):
-        render_navigation_once(env, self.nav)
+        render_navigation_once(env)
         self.expected_files = [f.dest_uri for f in files if f.inclusion.is_included()]
         self._start_search_index(config, files)
         return env
@@ -337,6 +335,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             self.search.close()
 
     def on_shutdown(self) -> None:
+        self.background.stop()
         self.search.close()
 
     def _publish(self, config) -> None:

@@ -105,12 +105,13 @@ class StagedSearchIndex:
         self._failure = ""
 
     def start(self, pages: Iterable[SearchedPage], every_page: list[str], site_dir: Path) -> None:
+        documents = [(page.dest_path, staged_document(page)) for page in pages]
         if self._staging is None:
-            parent = staging_parent() or tempfile.gettempdir()
+            size = sum(len(document) for _, document in documents)
+            parent = staging_parent(size) or tempfile.gettempdir()
             remove_abandoned(Path(parent), STAGING_PREFIX)  # left by killed builds
             prefix = f"{STAGING_PREFIX}{os.getpid()}."
             self._staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-        documents = [(page.dest_path, staged_document(page)) for page in pages]
         output = Path(site_dir) / PAGEFIND_FOLDER
         self._stopped.clear()
         self._failure = ""
@@ -173,13 +174,18 @@ STAGING_PREFIX = "eventatlas-search."  # then the building process's id
 RAM_TEMP = Path("/dev/shm")  # Linux's memory-backed folder for temporary files
 
 
-def staging_parent() -> str | None:
-    """Where the staged pages go: a memory-backed folder when the system has one and TMPDIR does
-    not name another place, else the usual temporary folder. They are written once and read once
-    by Pagefind; on a slow disk, creating thousands of small files was a tenth of a build."""
+def staging_parent(size: int = 0) -> str | None:
+    """Where the staged pages (size characters) go: a memory-backed folder when the system has
+    one with room for four times as much and TMPDIR does not name another place, else the usual
+    temporary folder. They are written once and read once by Pagefind; on a slow disk, creating
+    thousands of small files was a tenth of a build. (A container's /dev/shm may be 64 MB.)"""
     if "TMPDIR" in os.environ or not (RAM_TEMP.is_dir() and os.access(RAM_TEMP, os.W_OK)):
         return None
-    return str(RAM_TEMP)
+    try:
+        room = shutil.disk_usage(RAM_TEMP).free
+    except OSError:
+        return None
+    return str(RAM_TEMP) if room > 4 * size else None
 
 
 def _write_documents(folder: Path, documents: list, kept: set, stopped: threading.Event) -> None:

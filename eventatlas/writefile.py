@@ -123,11 +123,15 @@ def remove_abandoned(folder: Path, prefix: str) -> None:
     """Remove what folder holds named prefix + a process id + '.' whose process has ended."""
     for leftover in folder.glob(prefix + "*"):
         owner = leftover.name[len(prefix) :].split(".", 1)[0]
-        if _abandoned(leftover, int(owner) if owner.isdigit() else None):
+        try:
+            if not _abandoned(leftover, int(owner) if owner.isdigit() else None):
+                continue
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
             else:
                 leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # another user's, in a shared temporary folder: theirs to remove
 
 
 def _abandoned(folder: Path, owner: int | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+from pathlib import Path
 
 from conftest import copy_project
 from hypothesis import given
@@ -13,8 +14,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 import eventatlas.plugin
-from eventatlas.mkdocs_pages import Rendered, SkeletonPage
+from eventatlas.mkdocs_pages import Rendered, SkeletonPage, nav_titles
 from eventatlas.site.pages import GeneratedPage, front_matter, html_slot
+from eventatlas.writefile import remove_abandoned
 
 
 def _build_in_process(project) -> None:
@@ -38,7 +40,7 @@ def test_the_site_is_the_same_without_the_shortcuts(built_site, tmp_path, monkey
     """Every body through MkDocs' Markdown and the navigation rendered for every page: the same
     bytes as the build with the shortcuts (the session's site)."""
     monkeypatch.setattr(SkeletonPage, "render", Page.render)
-    monkeypatch.setattr(eventatlas.plugin, "render_navigation_once", lambda env, nav: None)
+    monkeypatch.setattr(eventatlas.plugin, "render_navigation_once", lambda env: None)
     project = copy_project(tmp_path / "project")
     _build_in_process(project)
     filecmp.clear_cache()
@@ -60,3 +62,32 @@ def test_only_a_body_that_links_within_itself_is_shared():
     assert Rendered(within, [], None, set(), {}).shareable  # type: ignore[arg-type]
     for outside in ('<a href="../x/">x</a>', "<img src='y.png'>", "<a href=z>z</a>"):
         assert not Rendered(within + outside, [], None, set(), {}).shareable  # type: ignore[arg-type]
+
+
+def test_a_generated_page_in_the_nav_keeps_the_navs_title(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - Sources: sources.md\n" in text
+    config.write_text(text.replace("  - Sources: sources.md\n", "  - Bibliography: sources.md\n"))
+    _build_in_process(project)
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    link = home.split('<a href="sources/" class="md-nav__link">', 1)[1].split("</a>", 1)[0]
+    assert "Bibliography" in link and "Sources" not in link
+
+
+def test_nav_titles_are_read_from_every_level_of_the_nav():
+    nav = ["index.md", {"Stories": [{"Kursk": "narratives/kursk.md"}]}, {"Sources": "sources.md"}]
+    assert nav_titles(nav) == {"narratives/kursk.md": "Kursk", "sources.md": "Sources"}
+
+
+def test_another_users_leftovers_are_left_alone(tmp_path, monkeypatch):
+    leftover = tmp_path / "eventatlas-background.999999999.x.pickle"  # no such process
+    leftover.write_bytes(b"")
+
+    def refused(self, missing_ok=False):
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    remove_abandoned(tmp_path, "eventatlas-background.")  # no error
+    assert leftover.exists()

@@ -86,8 +86,8 @@ def write_background_files(
 def send_event_pages(inputs: Inputs, wanted: IO[str], output: IO[bytes]) -> None:
     """In the pages worker: the searched parts of the event pages listed on `wanted` (one JSON
     list, in the order MkDocs writes them), then their full parts."""
+    event_ids = json.loads(wanted.readline() or "[]")  # first: the build waits to hand it over
     whole = overview(inputs.dataset, inputs.places, inputs.site, inputs.version)
-    event_ids = json.loads(wanted.readline() or "[]")
     pages = event_pages(inputs.dataset, inputs.places, whole, event_ids)
     searched = {}
     for event_id in event_ids:
@@ -128,7 +128,13 @@ class _Worker:
         except subprocess.TimeoutExpired:  # alive but not sending what was asked for
             self.process.kill()
         self.errors.seek(0)
-        return self.errors.read().decode("utf-8", "replace").strip()[-2000:] or "no message"
+        message = self.errors.read().decode("utf-8", "replace").strip()[-2000:]
+        code = self.process.returncode
+        if message or code is None:
+            return message or "no message"
+        if code < 0:  # killed: out of memory, most often
+            return f"its process was stopped by signal {-code}"
+        return f"its process ended with status {code}"
 
     def close(self) -> None:
         self.process.wait()

@@ -65,9 +65,7 @@ ASSET_TEXT_PATHS = (
     f"{ASSET_DIR}/world_110m.js",
     f"{ASSET_DIR}/world_50m.js",
     f"{ASSET_DIR}/templates.js",
-    f"{ASSET_DIR}/eventatlas.css",
     f"{ASSET_DIR}/ATTRIBUTION.md.txt",
-    *SCRIPTS,
     *ON_DEMAND_SCRIPTS,
 )
 
@@ -135,6 +133,7 @@ def site_files(
     )
     files[DATA_PAGE] = SiteFile.of_page(render_data_page(site, version, dataset, places))
     files[PLOTLY_BUNDLE] = SiteFile(copy_from=Path(str(_own_assets() / "plotly-geo.min.js")))
+    files.update(page_assets())
     if background:
         texts = background_texts(dataset, places, site, version)
         files.update({path: SiteFile(text) for path, text in texts.items()})
@@ -178,7 +177,7 @@ def _own_assets():
 
 
 def asset_texts() -> dict[str, str]:
-    """The site's scripts, styles and geography, by the paths of ASSET_TEXT_PATHS."""
+    """The scripts and geography pages load on demand, by the paths of ASSET_TEXT_PATHS."""
     own = _own_assets()
     geography = {
         scale: _geo_assets_script(scale, (own / f"world_{scale}.json").read_text(encoding="utf-8"))
@@ -188,13 +187,21 @@ def asset_texts() -> dict[str, str]:
         geography["110m"],
         geography["50m"],
         _templates_script(),
-        (own / "eventatlas.css").read_text(encoding="utf-8"),
         (own / "ATTRIBUTION.md").read_text(encoding="utf-8"),
-        minified_scripts(tuple(OWN_SCRIPTS)),
         *(minified_scripts((path.rsplit("/", 1)[1],)) for path in ON_DEMAND_SCRIPTS),
     ]
-    assert len(SCRIPTS) == 1, "SCRIPTS is OWN_SCRIPTS in one file"
     return dict(zip(ASSET_TEXT_PATHS, texts, strict=True))
+
+
+def page_assets() -> dict[str, SiteFile]:
+    """The style and script every page names (MkDocs' extra_css and extra_javascript), made by
+    the main process: other plugins may read them before the build ends."""
+    own = _own_assets()
+    assert len(SCRIPTS) == 1 and len(STYLES) == 1, "SCRIPTS is OWN_SCRIPTS in one file"
+    return {
+        STYLES[0]: SiteFile((own / "eventatlas.css").read_text(encoding="utf-8")),
+        SCRIPTS[0]: SiteFile(minified_scripts(tuple(OWN_SCRIPTS))),
+    }
 
 
 @cache

@@ -406,8 +406,8 @@ class _ServedFile(File):
 
 
 class _WrittenByWorker(File):
-    """An open-data file or a detail script: known to MkDocs (pages link to the former), written
-    by the background worker."""
+    """A file of `background_texts` (exports, schemas, atlas data, on-demand scripts, detail
+    scripts): known to MkDocs, so links to it pass `--strict`; written by the files worker."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass

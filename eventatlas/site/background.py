@@ -1,9 +1,10 @@
 """Stage 5, on the machine's other core: two worker processes that do what no MkDocs step waits
 for, while MkDocs renders the pages.
 
-- The files worker computes and writes the open-data exports and the detail scripts (one per
-  event) into the site folder. The exports read the whole dataset thirteen ways (calendars,
-  feeds, CSV, GeoJSON ...) and took a fifth of a build's time in the main process.
+- The files worker computes and writes `site_files.background_texts` into the site folder: the
+  open-data exports, the JSON Schemas, the atlas data, the on-demand scripts and geography, and
+  the detail scripts. The exports read the whole dataset thirteen ways (calendars, feeds, CSV,
+  GeoJSON ...) and took a fifth of a build's time in the main process.
 - The pages worker renders the event pages' blocks of HTML (facts, citations, the view of the
   nearest events, "Cite this"), which are most of what the plugin adds to a page. It starts
   with the build and reads which pages to render once MkDocs knows its files. It sends them on
@@ -54,6 +55,8 @@ class Written:
 
 @dataclass(frozen=True)
 class Inputs:
+    """What both workers read from the private file `start` writes."""
+
     dataset: Dataset
     places: dict[str, ResolvedPlace]
     site: SiteInfo
@@ -181,7 +184,7 @@ class BackgroundWork:
         """Start the files worker, once MkDocs has emptied the site folder."""
         assert self._inputs is not None, "start() comes first"
         self._files = _Worker(
-            "files", "the open-data exports and detail scripts", self._inputs, str(site_dir)
+            "files", "the open-data exports, assets and detail scripts", self._inputs, str(site_dir)
         )
 
     def render_event_pages(self, event_ids: Sequence[str]) -> None:
@@ -217,7 +220,8 @@ class BackgroundWork:
         return parts
 
     def page_parts(self, event_id: str) -> Parts:
-        """Every block of HTML of an event page, asked for in the order given to `start`."""
+        """Every block of HTML of an event page, asked for in the order given to
+        `render_event_pages`."""
         self._searched_read.wait()  # the rest of the stream is read here, by the caller
         assert self._pages is not None, "start() was given this page"
         while event_id not in self._ahead:

@@ -145,7 +145,8 @@ def background_texts(
 ) -> dict[str, str]:
     """The files no page is made from, so a second process may write them while MkDocs renders
     the pages: the open-data exports (eventatlas/site/exports.py), the JSON Schemas, the data
-    every view draws from, the scripts and styles, and one detail script per event."""
+    every view draws from, the scripts and geography loaded on demand, and the detail scripts
+    (DETAIL_CHUNK events each)."""
     return {
         **export_texts(dataset, places, site, version),
         **schema_texts(),

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from filelock import FileLock
 from mkdocs.config import config_options
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
@@ -34,7 +34,14 @@ from mkdocs.utils import CountHandler
 from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
 from .mkdocs_pages import Rendered, SkeletonPage, nav_titles, render_navigation_once
 from .pipeline import Prepared, prepare
-from .search import SearchedPage, StagedSearchIndex, index_files
+from .search import (
+    EVENTS_PER_BUNDLE,
+    SearchedPage,
+    StagedSearchIndex,
+    bundle_count,
+    event_bundles,
+    index_files,
+)
 from .site.background import BackgroundWork
 from .site.citations import atlas_citation
 from .site.pages import GeneratedPage, fill_html_slots, html_slot, relative_root, render_view
@@ -79,6 +86,19 @@ def _message(error: EventAtlasError) -> str:
     return str(error)
 
 
+class _Positive(config_options.Type):
+    """A whole number of 1 or more."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value):
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value < 1:
+            raise ValidationError(f"expected a whole number of 1 or more, not {value!r}")
+        return value
+
+
 class EventAtlasConfig(Config):
     """Options under `- eventatlas:` in mkdocs.yml; paths are relative to mkdocs.yml."""
 
@@ -86,6 +106,7 @@ class EventAtlasConfig(Config):
     places = config_options.Type(str, default="places.yaml")
     atomic_site = config_options.Type(bool, default=True)
     data_license = config_options.Type(str, default=DEFAULT_LICENSE)
+    search_bundle_events = _Positive(default=EVENTS_PER_BUNDLE)  # event pages per search bundle
 
 
 class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
@@ -103,6 +124,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         self.rendered_bodies: dict[str, Rendered] = {}  # Markdown of generated pages, rendered
         self.view_parts: dict[str, list[str]] = {}
         self.worker_pages: dict[str, str] = {}  # event pages the background renders → event id
+        self.search_bundles: dict[str, int] = {}  # event pages → their bundle of the search index
         self.dirty = False
         self.background = BackgroundWork()
         self.search = StagedSearchIndex()
@@ -201,10 +223,16 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
             _refuse_hidden(files, path, config)
             files.append(_WrittenByWorker.generated(config, path, content=""))
         self.background.write_files(Path(config.site_dir))
-        files_of_site = site_files(
-            data.dataset, data.places, self.site, self.version, background=False
-        )
         event_paths = {event_page_path(e.id): e.id for e in data.dataset.events}
+        self.search_bundles = event_bundles(list(event_paths), self.config.search_bundle_events)
+        files_of_site = site_files(
+            data.dataset,
+            data.places,
+            self.site,
+            self.version,
+            background=False,
+            search_bundles=bundle_count(len(event_paths), self.config.search_bundle_events),
+        )
         titles = nav_titles(config.nav)
         self.worker_pages = {}
         for path, site_file in sorted(files_of_site.items()):
@@ -299,7 +327,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         changed = [p for p in pages if p.content is not None]  # `--dirty` skips the others
         self.search.start(
             (self._searched_page(page, config) for page in changed),
-            [p.file.dest_uri for p in pages],
+            {p.file.dest_uri: self.search_bundles.get(p.file.src_uri, 0) for p in pages},
             Path(config.site_dir),
         )
 
@@ -312,7 +340,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         else:  # a hand-written page's views, which search ignores
             parts = tuple("" for _ in self.view_parts.get(path, ()))
         content = fill_html_slots(page.content, parts)
-        return SearchedPage(page.file.dest_uri, page.title or config.site_name, content)
+        title = page.title or config.site_name
+        return SearchedPage(page.file.dest_uri, title, content, self.search_bundles.get(path, 0))
 
     @_reported
     def on_post_build(self, *, config) -> None:
@@ -343,7 +372,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         its search index."""
         _refuse_strict_warnings()
         site = Path(config.site_dir)
-        expected = ["index.html", *self.expected_files, *index_files(site)]
+        expected = ["index.html", *self.expected_files, *index_files(site, self.search.bundles)]
         missing = missing_files(site, expected)
         if missing:
             raise BuildError(

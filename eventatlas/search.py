@@ -13,6 +13,14 @@ as a small document in a private folder and Pagefind indexes those on the machin
 while the main process renders the theme (it took a fifth of a build when it ran after it); a
 thread writes the staged documents, so the main process does not wait for the disk either.
 Parts a page marks `data-pagefind-ignore` (views, "Cite this") are left out of the staged copy.
+
+The index is split into bundles of at most `EVENTS_PER_BUNDLE` event pages, which the search page
+merges in the browser (Pagefind's `mergeIndex`). Pagefind ranks a query's results in time that
+grows with the number of results times the number of pages holding its words: a word on every
+page of a 10,000-event atlas took 600 ms in one index and takes 150 ms in five. Each bundle is
+indexed by its own Pagefind run, one after another, so Pagefind's memory is that of one bundle.
+Bundle 0, in pagefind/, holds every page that is not an event page and Pagefind's scripts; the
+others, in pagefind/part-N/, hold only their index (the search loads one engine for all).
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from .errors import SearchIndexError
 from .writefile import remove_abandoned
 
 PAGEFIND_FOLDER = "pagefind"
+EVENTS_PER_BUNDLE = 2_000  # the default; a site sets `search_bundle_events`
+MERGED_BUNDLE = "part-"  # pagefind/part-1/, part-2/, …
 LANGUAGE = "en"  # one index: Pagefind would split one per page language
 ROOT_SELECTOR = "article"  # the page's own content: no navigation, header or footer
 
@@ -69,13 +79,32 @@ def index_site(site_dir: Path) -> None:
         raise SearchIndexError(f"Pagefind failed: {result.stderr.strip()[-2000:]}")
 
 
+def bundle_count(events: int, per_bundle: int = EVENTS_PER_BUNDLE) -> int:
+    """How many bundles the index of a site with this many event pages is split into."""
+    return max(1, -(-events // max(1, per_bundle)))
+
+
+def bundle_folder(bundle: int) -> str:
+    """Where a bundle is in the site: pagefind/ for the first, pagefind/part-N/ for the others."""
+    return PAGEFIND_FOLDER if bundle == 0 else f"{PAGEFIND_FOLDER}/{MERGED_BUNDLE}{bundle}"
+
+
+def event_bundles(event_pages: list[str], per_bundle: int = EVENTS_PER_BUNDLE) -> dict[str, int]:
+    """The bundle of each event page: in path order, split into bundles of equal size."""
+    count = bundle_count(len(event_pages), per_bundle)
+    ordered = sorted(event_pages)
+    return {page: index * count // len(ordered) for index, page in enumerate(ordered)}
+
+
 @dataclass(frozen=True)
 class SearchedPage:
-    """What Pagefind reads of a page: where it is in the site, its title, its article's HTML."""
+    """What Pagefind reads of a page: where it is in the site, its title, its article's HTML,
+    and which bundle of the index holds it."""
 
     dest_path: str  # "events/x/index.html"
     title: str  # as the theme prints it (generated pages' titles are escaped already)
     content: str
+    bundle: int = 0
 
 
 def staged_document(page: SearchedPage) -> str:
@@ -93,8 +122,9 @@ class StagedSearchIndex:
 
     `start` takes the documents (rendered by the caller) and returns at once: a thread writes
     them (a `serve --dirty` rebuild passes only the pages it rebuilt; pages no longer in the site
-    are dropped) and then runs Pagefind into the site folder. `finish` waits for both, `stop`
-    ends them early, `close` removes the staging folder."""
+    are dropped, pages whose bundle changed are moved) and then runs Pagefind over each bundle
+    into the site folder. `finish` waits for it, `stop` ends it early, `close` removes the
+    staging folder."""
 
     def __init__(self) -> None:
         self._staging: Path | None = None
@@ -103,42 +133,65 @@ class StagedSearchIndex:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._failure = ""
+        self.bundles = 1
 
-    def start(self, pages: Iterable[SearchedPage], every_page: list[str], site_dir: Path) -> None:
-        documents = [(page.dest_path, staged_document(page)) for page in pages]
+    def start(
+        self, pages: Iterable[SearchedPage], every_page: dict[str, int], site_dir: Path
+    ) -> None:
+        """Index the site's pages: every_page maps each page's path to its bundle; pages holds
+        those whose text changed (all of them, but under `serve --dirty`)."""
+        documents = [(page.bundle, page.dest_path, staged_document(page)) for page in pages]
         if self._staging is None:
-            size = sum(len(document) for _, document in documents)
+            size = sum(len(document) for _, _, document in documents)
             parent = staging_parent(size) or tempfile.gettempdir()
             remove_abandoned(Path(parent), STAGING_PREFIX)  # left by killed builds
             prefix = f"{STAGING_PREFIX}{os.getpid()}."
             self._staging = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-        output = Path(site_dir) / PAGEFIND_FOLDER
+        self.bundles = max(every_page.values(), default=0) + 1
         self._stopped.clear()
         self._failure = ""
         self._thread = threading.Thread(
-            target=self._stage_and_index, args=(documents, set(every_page), output), daemon=True
+            target=self._stage_and_index,
+            args=(documents, dict(every_page), Path(site_dir)),
+            daemon=True,
         )
         self._thread.start()
 
-    def _stage_and_index(self, documents: list[tuple[str, str]], kept: set, output: Path) -> None:
+    def _stage_and_index(self, documents: list, kept: dict[str, int], site_dir: Path) -> None:
         assert self._staging is not None
         try:
             _write_documents(self._staging, documents, kept, self._stopped)
         except OSError as error:
             self._failure = f"cannot stage the pages for search: {error.strerror or error}"
             return
+        for bundle in range(self.bundles):
+            staged = self._staging / str(bundle)
+            staged.mkdir(exist_ok=True)
+            self._failure = self._run_pagefind(staged, site_dir / bundle_folder(bundle))
+            if self._failure or self._stopped.is_set():
+                return
+        _trim_merged_bundles(site_dir, self.bundles)
+
+    def _run_pagefind(self, staged: Path, output: Path) -> str:
+        """Index one bundle; what went wrong, or "" (also when stopped)."""
         with self._lock:
             if self._stopped.is_set():
-                return
+                return ""
             try:
                 self._process = subprocess.Popen(
-                    pagefind_command(self._staging, output),
+                    pagefind_command(staged, output),
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE,
                     text=True,
                 )
             except OSError as error:
-                self._failure = f"Pagefind could not run: {error}"
+                return f"Pagefind could not run: {error}"
+        _, errors = self._process.communicate()
+        with self._lock:
+            failed, self._process = self._process.returncode, None
+            if failed and not self._stopped.is_set():
+                return f"Pagefind failed: {errors.strip()[-2000:]}"
+        return ""
 
     def finish(self) -> None:
         assert self._thread is not None, "start() comes first"
@@ -146,22 +199,15 @@ class StagedSearchIndex:
         self._thread = None
         if self._failure:
             raise SearchIndexError(self._failure)
-        assert self._process is not None
-        _, errors = self._process.communicate()
-        failed, self._process = self._process.returncode, None
-        if failed:
-            raise SearchIndexError(f"Pagefind failed: {errors.strip()[-2000:]}")
 
     def stop(self) -> None:
         with self._lock:
             self._stopped.set()
+            if self._process is not None:
+                self._process.kill()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        if self._process is not None:
-            self._process.kill()
-            self._process.communicate()
-            self._process = None
 
     def close(self) -> None:
         self.stop()
@@ -188,39 +234,73 @@ def staging_parent(size: int = 0) -> str | None:
     return str(RAM_TEMP) if room > 4 * size else None
 
 
-def _write_documents(folder: Path, documents: list, kept: set, stopped: threading.Event) -> None:
+def _write_documents(folder: Path, documents: list, kept: dict, stopped: threading.Event) -> None:
+    """Stage documents, (bundle, path, text), in folder/<bundle>/<path>."""
+    _move_staged(folder, kept)
     # In path order: Pagefind numbers pages in the order the folder lists them, which on a
     # memory-backed folder is the order they were made in.
     documents.sort(reverse=True)
     while documents and not stopped.is_set():
-        path, document = documents.pop()  # the text is freed once written
-        target = folder / path
+        bundle, path, document = documents.pop()  # the text is freed once written
+        target = folder / str(bundle) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document, encoding="utf-8")
-    for staged in folder.glob("**/index.html"):
-        if staged.relative_to(folder).as_posix() not in kept:
-            staged.unlink()
+
+
+def _move_staged(folder: Path, kept: dict[str, int]) -> None:
+    """Remove the staged pages no longer in the site and move those whose bundle changed."""
+    for bundle in [child for child in folder.iterdir() if child.is_dir()]:
+        for staged in list(bundle.glob("**/index.html")):
+            path = staged.relative_to(bundle).as_posix()
+            wanted = kept.get(path)
+            if wanted is None:
+                staged.unlink()
+            elif str(wanted) != bundle.name:
+                target = folder / str(wanted) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+
+
+def _trim_merged_bundles(site_dir: Path, bundles: int) -> None:
+    """Keep only the index of the merged bundles (the search page loads Pagefind's scripts and
+    engine from pagefind/), and remove the bundles a smaller site no longer has."""
+    for bundle in range(1, bundles):
+        for item in (site_dir / bundle_folder(bundle)).iterdir():
+            if item.is_file() and item.name != ENTRY and not item.name.endswith(".pf_meta"):
+                item.unlink()
+    for old in (site_dir / PAGEFIND_FOLDER).glob(MERGED_BUNDLE + "*"):
+        number = old.name[len(MERGED_BUNDLE) :]
+        if old.is_dir() and not (number.isdigit() and 0 < int(number) < bundles):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 # What the site's search page loads from Pagefind's output, and the entry naming the index.
+ENTRY = "pagefind-entry.json"
 INDEX_FILES = tuple(
     f"{PAGEFIND_FOLDER}/{name}"
-    for name in ("pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css")
+    for name in (ENTRY, "pagefind.js", "pagefind-ui.js", "pagefind-ui.css")
 )
 
 
-def index_files(site_dir: Path) -> list[str]:
-    """The files (relative to site_dir) a complete search index has: Pagefind's fixed files and
-    the metadata file of each language its entry names, so a cut-short index is never published.
-    """
+def index_files(site_dir: Path, bundles: int = 1) -> list[str]:
+    """The files (relative to site_dir) a complete search index has: Pagefind's fixed files, and
+    each bundle's entry and the metadata file of each language its entry names, so a cut-short
+    index is never published."""
     names = list(INDEX_FILES)
+    for bundle in range(bundles):
+        folder = bundle_folder(bundle)
+        names += [f"{folder}/{ENTRY}"] if bundle else []
+        names += [f"{folder}/{meta}" for meta in _metadata_files(site_dir / folder / ENTRY)]
+    return names
+
+
+def _metadata_files(entry_file: Path) -> list[str]:
     try:
-        entry = json.loads((site_dir / INDEX_FILES[0]).read_text(encoding="utf-8"))
+        entry = json.loads(entry_file.read_text(encoding="utf-8"))
         languages = entry.get("languages", {})
-        names += [
-            f"{PAGEFIND_FOLDER}/pagefind.{meta['hash']}.pf_meta"  # the hash starts 'en_'
+        return [
+            f"pagefind.{meta['hash']}.pf_meta"  # the hash starts 'en_'
             for _, meta in sorted(languages.items())
         ]
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass  # a missing or unreadable entry is already a missing file
-    return names
+        return []  # a missing or unreadable entry is already a missing file

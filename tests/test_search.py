@@ -8,12 +8,21 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 import yaml
-from conftest import copy_project, run_mkdocs
+from conftest import copy_project, run_mkdocs, serve_directory
 
-from eventatlas.search import RAM_TEMP, StagedSearchIndex, index_site, staging_parent
+from eventatlas.search import (
+    RAM_TEMP,
+    SearchedPage,
+    StagedSearchIndex,
+    event_bundles,
+    index_files,
+    index_site,
+    staging_parent,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -126,13 +135,128 @@ def test_the_staged_pages_of_a_killed_build_are_removed(tmp_path, monkeypatch):
     killed = tmp_path / "eventatlas-search.999999999.abcd"  # no such process
     (killed / "events" / "x").mkdir(parents=True)
     index = StagedSearchIndex()
-    index.start([], [], tmp_path / "site")
+    index.start([], {}, tmp_path / "site")
     index.close()
     assert not killed.exists()
     assert list(tmp_path.glob("eventatlas-search.*")) == []
+
+
+EVENTS_PER_BUNDLE = 6  # the default site's events in several bundles
+
+
+@pytest.fixture(scope="module")
+def bundled_site(tmp_path_factory) -> Path:
+    """The default site with its search index split into bundles of six event pages."""
+    project = copy_project(tmp_path_factory.mktemp("bundled"))
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    setting = f"      search_bundle_events: {EVENTS_PER_BUNDLE}\n"
+    (project / "mkdocs.yml").write_text(
+        config.replace("  - eventatlas:\n", "  - eventatlas:\n" + setting)
+    )
+    result = run_mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def _bundles(site: Path) -> list[Path]:
+    return [
+        site / "pagefind",
+        *sorted((site / "pagefind").glob("part-*"), key=lambda p: len(p.name)),
+    ]
+
+
+def test_a_large_index_is_split_into_bundles_the_search_page_merges(bundled_site, built_site, repo):
+    bundles = _bundles(bundled_site)
+    events = len(_events(repo))
+    assert len(bundles) == -(-events // EVENTS_PER_BUNDLE)
+    counts = [_page_count(bundle) for bundle in bundles]
+    assert sum(counts) == _page_count(built_site / "pagefind")  # every page, once
+    assert all(count <= EVENTS_PER_BUNDLE for count in counts[1:])  # only event pages
+    for merged in bundles[1:]:  # only the index: the engine and the scripts are pagefind/'s
+        assert sorted(p.suffix for p in merged.iterdir() if p.is_file()) == [".json", ".pf_meta"]
+    search_page = (bundled_site / "find/index.html").read_text(encoding="utf-8")
+    listed = json.loads(search_page.split('id="ea-search-bundles">')[1].split("</script>")[0])
+    assert listed == [f"../pagefind/{b.name}/" for b in bundles[1:]]
+    assert all((bundled_site / name).is_file() for name in index_files(bundled_site, len(bundles)))
+
+
+def test_event_pages_are_split_into_bundles_of_equal_size():
+    pages = [f"events/e{n:03}/index.html" for n in range(10)]
+    assert list(event_bundles(pages, 5).values()) == [0] * 5 + [1] * 5
+    assert sorted(event_bundles(pages, 4).values()) == [0] * 4 + [1] * 3 + [2] * 3
+    assert set(event_bundles(pages, 100).values()) == {0}
+    assert event_bundles([], 5) == {}
+
+
+def test_a_rebuild_moves_pages_between_bundles_and_drops_the_bundles_it_no_longer_has(tmp_path):
+    def page(path: str, bundle: int) -> SearchedPage:
+        return SearchedPage(path, path, f"<p>{path.split('/')[0]} words</p>", bundle)
+
+    site, index = tmp_path / "site", StagedSearchIndex()
+    first = {"index.html": 0, "a/index.html": 1, "b/index.html": 2}
+    try:
+        index.start([page(p, b) for p, b in first.items()], first, site)
+        index.finish()
+        assert [_page_count(bundle) for bundle in _bundles(site)] == [1, 1, 1]
+        second = {"index.html": 0, "a/index.html": 0, "b/index.html": 1}  # no page changed
+        index.start([], second, site)
+        index.finish()
+    finally:
+        index.close()
+    assert [_page_count(bundle) for bundle in _bundles(site)] == [2, 1]
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_pages_in_every_bundle(browser, bundled_site, repo):
+    events = sorted(_events(repo), key=lambda event: event["id"])
+    first, last = events[0], events[-1]  # in the first and the last bundle
+    server = serve_directory(bundled_site)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        for event in (first, last):
+            page.goto(f"{base}find/?q={quote_plus(event['title'])}")
+            link = page.locator(f'.pagefind-ui__result-link[href$="events/{event["id"]}/"]')
+            link.first.wait_for(timeout=15_000)
+            assert link.count() == 1  # found once, though every bundle was searched
+        page.close()
+    finally:
+        server.shutdown()
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_the_search_page_loads_the_index_before_the_first_query(watched_page, site_url):
+    page = watched_page.page
+    page.goto(f"{site_url}find/")
+    page.wait_for_load_state("networkidle")
+    assert any(url.endswith(".pf_meta") for url in watched_page.requests)
+    assert page.evaluate("document.activeElement === document.body")  # focus stays put
+    assert watched_page.errors == []
+
+
+def _page_count(bundle: Path) -> int:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return entry["languages"]["en"]["page_count"]
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def test_a_bundle_size_below_one_is_one_clear_error(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    setting = "      search_bundle_events: 0\n"
+    (project / "mkdocs.yml").write_text(
+        config.replace("  - eventatlas:\n", "  - eventatlas:\n" + setting)
+    )
+    result = run_mkdocs(project)
+    assert result.returncode != 0
+    assert "search_bundle_events" in result.stderr + result.stdout
+    assert "expected a whole number of 1 or more, not 0" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr

@@ -31,6 +31,7 @@ from ..data.dates import parse_partial_date
 from ..data.load import Dataset
 from ..data.schema import Citation, Correction, Event
 from ..geocode import ResolvedPlace
+from ..search import bundle_folder
 from .atlas import (
     CITE_SCRIPT,
     STATUS_NOTES,
@@ -666,18 +667,37 @@ and the <a href="../sources/">sources page</a> every source with the events that
 <script src="../pagefind/pagefind-ui.js"></script>
 <script>
 (function () {
-  var ui = new PagefindUI({element: "#ea-search", showSubResults: true, showImages: false});
+  var merged = JSON.parse(document.getElementById("ea-search-bundles").textContent);
+  var ui = new PagefindUI({
+    element: "#ea-search",
+    showSubResults: true,
+    showImages: false,
+    mergeIndex: merged.map(function (path) {
+      return {bundlePath: new URL(path, document.baseURI).pathname};  // read by a worker
+    })
+  });
   var input = document.querySelector("#ea-search input");
-  if (input) input.setAttribute("aria-label", "Search events and pages");
+  if (input) {
+    input.setAttribute("aria-label", "Search events and pages");
+    // Pagefind's UI loads its engine and index when the field gets focus: load them while the
+    // reader reads the page, so the first search does not wait for them.
+    input.dispatchEvent(new FocusEvent("focus"));
+  }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
 })();
 </script>"""
 
 
-def render_search_page() -> GeneratedPage:
+def render_search_page(bundles: int = 1) -> GeneratedPage:
     """The search page: Pagefind's UI over every page, served from the site, loading its index in
-    small chunks."""
+    small chunks from each of its bundles."""
     intro = "Search every event by title, actor, place or summary, and every page of this site."
     body = "# Search\n\n" + intro + html_slot(0)
-    return GeneratedPage(front_matter("Search", searched=False), body, lambda: (_SEARCH_HTML,))
+    merged = [f"../{bundle_folder(bundle)}/" for bundle in range(1, bundles)]
+    html = (
+        f'<script type="application/json" id="ea-search-bundles">{json_for_html(merged)}</script>\n'
+        + _SEARCH_HTML
+    )
+    meta = front_matter("Search", searched=False)
+    return GeneratedPage(meta, body, lambda: (html,), inputs=lambda: html)  # the bundles it lists

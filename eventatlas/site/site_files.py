@@ -109,10 +109,11 @@ def site_files(
     site: SiteInfo | None = None,
     version: DataVersion | None = None,
     background: bool = True,
+    search_bundles: int = 1,
 ) -> dict[str, SiteFile]:
     """All generated pages, data files and assets, keyed by their path in docs/ terms; without
     the files of `background_texts` when the caller has a second process write them (see
-    `background`)."""
+    `background`). The search page merges search_bundles bundles of the index."""
     site = site or SiteInfo()
     version = version or data_version(dataset, places)
     whole = overview(dataset, places, site, version)
@@ -123,7 +124,7 @@ def site_files(
         for e in progress(list(dataset.events), "writing event pages")
     }
     files["sources.md"] = SiteFile.of_page(render_sources_page(dataset))
-    files[SEARCH_PAGE] = SiteFile.of_page(render_search_page())
+    files[SEARCH_PAGE] = SiteFile.of_page(render_search_page(search_bundles))
     pages = list_pages(dataset)
     files.update(
         {

@@ -8,6 +8,8 @@ pages, done once for all the pages it would give the same result.
 - `render_navigation_once`: the theme's navigation, rendered once per folder for the generated
   pages that are not in it (for them it is the same HTML: no item is theirs, and its links are
   relative to the folder), instead of once per page.
+- `script_before_theme`: on a page with figures, the site's script runs before the theme's own,
+  so the figures are not drawn only after the theme's start-up.
 """
 
 from __future__ import annotations
@@ -151,3 +153,24 @@ def _rendered_once(render: Callable) -> Callable:
         yield rendered[folder]
 
     return root_render_func
+
+
+_THEME_SCRIPT = re.compile(
+    r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>'
+)
+
+
+def script_before_theme(html: str, script: str) -> str:
+    """Move the `<script>` of `script` (a path ending as an extra_javascript entry does) before
+    mkdocs-material's own, where the page has both.
+
+    The theme's script (about 80 ms of a desktop's CPU, four times that on a phone) runs first
+    otherwise, and the figures wait for it; the site's script needs nothing of it but its stream
+    of instantly-navigated pages, which it subscribes to once the page is read."""
+    ours = re.search(rf'<script src="[^"]*{re.escape(script)}"></script>\n?', html)
+    theme = _THEME_SCRIPT.search(html)
+    if ours is None or theme is None or ours.start() < theme.start():
+        return html
+    tag = ours.group(0).rstrip("\n")
+    html = html[: ours.start()] + html[ours.end() :]
+    return html[: theme.start()] + tag + "\n" + html[theme.start() :]

@@ -32,7 +32,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from .errors import BuildError, EventAtlasError, LocatedError, Location, WriteError
-from .mkdocs_pages import Rendered, SkeletonPage, nav_titles, render_navigation_once
+from .mkdocs_pages import (
+    Rendered,
+    SkeletonPage,
+    nav_titles,
+    render_navigation_once,
+    script_before_theme,
+)
 from .pipeline import Prepared, prepare
 from .search import (
     EVENTS_PER_BUNDLE,
@@ -64,6 +70,7 @@ from .writefile import (
 )
 
 log = logging.getLogger("mkdocs.plugins.eventatlas")
+VIEW_MARK = 'class="ea-view"'  # a page with a view: its figures are drawn by the site's script
 EPOCH = "SOURCE_DATE_EPOCH"
 
 
@@ -277,7 +284,10 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         # Filled only now, so material's search (which would index every row of a view's list:
         # Pagefind finds the events) and the pages held in memory stay small.
-        path = page.file.src_uri
+        html = self._filled(output, page.file.src_uri)
+        return script_before_theme(html, SCRIPTS[0]) if VIEW_MARK in html else html
+
+    def _filled(self, output: str, path: str) -> str:
         if path in self.worker_pages:
             return fill_html_slots(output, self.background.page_parts(self.worker_pages[path]))
         generated = self.generated_pages.get(path)

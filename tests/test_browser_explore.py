@@ -8,8 +8,12 @@ from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+import yaml
+from conftest import copy_project, run_mkdocs, serve_directory, synthetic_events
 
 from eventatlas.site.atlas import event_rows
+from eventatlas.site.figures import SUB_ROW_OFFSETS
+from tools.synthetic import show_every_event
 
 pytestmark = pytest.mark.browser
 
@@ -515,3 +519,25 @@ def test_clear_filters_drops_every_filter_and_keeps_the_selected_event(site_url,
     )
     query = parse_qs(urlparse(page.url).query)
     assert query == {"event": [chosen]}
+
+
+def test_a_bar_exactly_over_another_is_drawn_once_and_every_event_is_listed(tmp_path, warm_page):
+    """Crowded bars: same theme, same month. Each sub-row is drawn once; the list has them all."""
+    data = synthetic_events(len(SUB_ROW_OFFSETS) + 3)
+    for event in data["events"]:
+        event.update(date="2024-06", tags=["military"])
+    events_file = tmp_path / "events.yaml"
+    events_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    project = copy_project(tmp_path / "project", events=events_file)
+    show_every_event(project / "docs")  # the stories select events by the default data's ids
+    assert run_mkdocs(project).returncode == 0
+    server = serve_directory(project / "site")
+    try:
+        page = warm_page.page
+        open_view(page, f"http://127.0.0.1:{server.server_address[1]}/")
+        bars = {t["meta"]: t for t in traces(page, "timeline")}["span"]
+        assert len(bars["items"]) == len(SUB_ROW_OFFSETS)  # one outline per sub-row
+        assert page.locator("table.ea-list tbody tr[data-event]").count() == len(data["events"])
+    finally:
+        server.shutdown()
+    assert warm_page.errors == []

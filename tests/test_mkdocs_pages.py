@@ -14,7 +14,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 import eventatlas.plugin
-from eventatlas.mkdocs_pages import Rendered, SkeletonPage, nav_titles
+from eventatlas.mkdocs_pages import Rendered, SkeletonPage, nav_titles, script_before_theme
 from eventatlas.site.pages import GeneratedPage, front_matter, html_slot
 from eventatlas.writefile import remove_abandoned
 
@@ -91,3 +91,31 @@ def test_another_users_leftovers_are_left_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "unlink", refused)
     remove_abandoned(tmp_path, "eventatlas-background.")  # no error
     assert leftover.exists()
+
+
+THEME = '<script src="../assets/javascripts/bundle.a5f9d56c.min.js"></script>'
+OURS = '<script src="../assets/eventatlas/eventatlas.min.js"></script>'
+
+
+def test_the_site_script_runs_before_the_theme_on_pages_with_figures(built_site):
+    def scripts(page: str) -> list[str]:
+        html = (built_site / page).read_text(encoding="utf-8")
+        return [tag for tag in ("javascripts/bundle.", "eventatlas.min.js") if tag in html]
+
+    def order(page: str) -> list[str]:
+        html = (built_site / page).read_text(encoding="utf-8")
+        return sorted(scripts(page), key=html.index)
+
+    assert order("index.html") == ["eventatlas.min.js", "javascripts/bundle."]
+    assert order("about/index.html") == ["javascripts/bundle.", "eventatlas.min.js"]  # no figure
+
+
+def test_moving_the_script_keeps_everything_else():
+    page = f"<body><p>x</p>\n{THEME}\n{OURS}\n<script>other()</script></body>"
+    moved = script_before_theme(page, "assets/eventatlas/eventatlas.min.js")
+    assert moved == f"<body><p>x</p>\n{OURS}\n{THEME}\n<script>other()</script></body>"
+    assert script_before_theme(moved, "assets/eventatlas/eventatlas.min.js") == moved
+    without_theme = f"<body>{OURS}</body>"
+    assert (
+        script_before_theme(without_theme, "assets/eventatlas/eventatlas.min.js") == without_theme
+    )

@@ -111,7 +111,9 @@
   /* The bars of one mark as filled rectangles in a single scatter trace (the plotly.js geo bundle
      has no bar trace), one closed outline per event, apart by a gap. Each outline has a point
      every few days along its edges, all carrying the event, so a pointer anywhere on a bar
-     picks it. */
+     picks it. A bar exactly over another (same lane, row and dates) is not drawn again: a
+     pointer only ever reaches the one on top, and a crowded atlas has thousands of them (three
+     in four of the bars of 10,000 synthetic events), which plotly.js would trace for nothing. */
   function barOutlines(model, events, heights, mark) {
     const x = [],
       y = [],
@@ -119,8 +121,9 @@
     const range = model.config.range;
     const step = (Date.parse(range[1]) - Date.parse(range[0])) / 150;
     const half = mark.width / 2;
-    const most = Math.max(1, Math.min(BAR_POINTS, Math.floor(POINT_BUDGET / 2 / events.length)));
-    events.forEach(function (i) {
+    const bars = distinctBars(model, events, heights);
+    const most = Math.max(1, Math.min(BAR_POINTS, Math.floor(POINT_BUDGET / 2 / bars.length)));
+    bars.forEach(function (i) {
       const e = model.events[i],
         row = eventRow(model, i),
         middle = heights.get(e.lane) + e.row;
@@ -145,6 +148,15 @@
       customdata.push(null);
     });
     return { x: x, y: y, customdata: customdata };
+  }
+
+  function distinctBars(model, events, heights) {
+    const seen = new Set();
+    return events.filter(function (i) {
+      const e = model.events[i];
+      const key = e.start + " " + e.end + " " + (heights.get(e.lane) + e.row);
+      return !seen.has(key) && seen.add(key);
+    });
   }
 
   function overlayTrace(name, x, y, marker) {

@@ -577,10 +577,18 @@
     window.addEventListener("resize", redrawSoon);
     window.addEventListener("popstate", restoreFromAddress);
     setUpAll();
-    /* mkdocs-material emits every page it shows by instant navigation here (never on file://, where
-       its stream ends at once; the call above covers the first page everywhere). */
+    followInstantNavigation();
+  }
+
+  /* mkdocs-material emits every page it shows by instant navigation on document$ (never on
+     file://, where its stream ends at once; setUpAll above covers the first page everywhere). On
+     a page with a view this script runs before the theme's (the plugin puts it first, so the
+     figures do not wait for the theme's start-up): the stream exists once the page is read. */
+  function followInstantNavigation() {
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUpAll);
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", followInstantNavigation, { once: true });
     }
   }
 

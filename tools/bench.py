@@ -95,20 +95,45 @@ def _timed(function, *args, **kwargs):
 
 
 def run_measured(command: list[str], cwd: Path, timeout: float = 7200) -> tuple[float, float]:
-    """Run a command; return its wall time and the peak RSS (MB) of it and its children."""
+    """Run a command; return its wall time and its peak memory (MB): the largest sum, sampled
+    every 0.1 s, of the resident memory of it and every process it started (the build's workers
+    and Pagefind run beside it). The kernel's own peak (rusage) is no use here: it is that of one
+    process, and a child forked from this one starts with this process's memory."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
             command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=errors
         )
-        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this command alone
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, sum(_resident(pid) for pid in _process_tree(process.pid)))
+            try:
+                process.wait(timeout=0.1)  # returns as the command ends: the time stays exact
+            except subprocess.TimeoutExpired:
+                pass
         seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             errors.seek(0)
             message = errors.read().decode(errors="replace")[-3000:]
             raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{message}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, peak / 2**20
+
+
+def _process_tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(descendant for child in children for descendant in _process_tree(int(child)))]
+
+
+def _resident(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0  # ended meanwhile
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) * 1024 if found else 0
 
 
 MKDOCS_BUILD = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
@@ -139,7 +164,7 @@ def measure_build(run: Run) -> list[Figure]:
         floor_seconds, seconds = min(floor_seconds, floor_try), min(seconds, atlas_try)
     return [
         Figure("mkdocs build", seconds, "s", floor_seconds, "≤ 1.5× (1,000 and more)"),
-        Figure("build peak RSS", rss, "MB", floor_rss, "≤ 2,048 MB at 100,000"),
+        Figure("build peak memory, all processes", rss, "MB", floor_rss, "≤ 2,048 MB at 100,000"),
     ]
 
 

@@ -10,6 +10,8 @@ pages, done once for all the pages it would give the same result.
   relative to the folder), instead of once per page.
 - `script_before_theme`: on a page with figures, the site's script runs before the theme's own,
   so the figures are not drawn only after the theme's start-up.
+- `structured_data_in_head`: a page's JSON-LD goes in its head, where mkdocs-material's instant
+  navigation leaves it as it is.
 """
 
 from __future__ import annotations
@@ -174,3 +176,21 @@ def script_before_theme(html: str, script: str) -> str:
     tag = ours.group(0).rstrip("\n")
     html = html[: ours.start()] + html[ours.end() :]
     return html[: theme.start()] + tag + "\n" + html[theme.start() :]
+
+
+_STRUCTURED_DATA = re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S)
+
+
+def structured_data_in_head(html: str) -> str:
+    """Move the page's JSON-LD scripts from its body to the end of its head.
+
+    mkdocs-material's instant navigation makes each script in the content anew, keeping only
+    the text of one without `src`: JSON-LD there would lose its type and run as JavaScript (a
+    syntax error on every event page reached that way). Head elements it moves as they are."""
+    found = [match.group(0).rstrip("\n") for match in _STRUCTURED_DATA.finditer(html)]
+    head_end = html.find("</head>")
+    if not found or head_end < 0 or html.find(found[0]) < head_end:
+        return html
+    body = _STRUCTURED_DATA.sub("", html)
+    head_end = body.find("</head>")
+    return body[:head_end] + "".join(tag + "\n" for tag in found) + body[head_end:]

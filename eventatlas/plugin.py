@@ -38,6 +38,7 @@ from .mkdocs_pages import (
     nav_titles,
     render_navigation_once,
     script_before_theme,
+    structured_data_in_head,
 )
 from .pipeline import Prepared, prepare
 from .search import (
@@ -289,7 +290,8 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
 
     def _filled(self, output: str, path: str) -> str:
         if path in self.worker_pages:
-            return fill_html_slots(output, self.background.page_parts(self.worker_pages[path]))
+            event_parts = self.background.page_parts(self.worker_pages[path])
+            return structured_data_in_head(fill_html_slots(output, event_parts))
         generated = self.generated_pages.get(path)
         if generated is not None:
             return fill_html_slots(output, generated.render_parts())

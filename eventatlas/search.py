@@ -19,8 +19,9 @@ merges in the browser (Pagefind's `mergeIndex`). Pagefind ranks a query's result
 grows with the number of results times the number of pages holding its words: a word on every
 page of a 10,000-event atlas took 600 ms in one index and takes 150 ms in five. Each bundle is
 indexed by its own Pagefind run, one after another, so Pagefind's memory is that of one bundle.
-Bundle 0, in pagefind/, holds every page that is not an event page and Pagefind's scripts; the
-others, in pagefind/part-N/, hold only their index (the search loads one engine for all).
+Event pages are split evenly, in path order; bundle 0, in pagefind/, also holds every page that
+is not an event page, and Pagefind's scripts; the others, in pagefind/part-N/, hold only their
+index (the search page loads one engine for all).
 """
 
 from __future__ import annotations
@@ -164,13 +165,18 @@ class StagedSearchIndex:
         except OSError as error:
             self._failure = f"cannot stage the pages for search: {error.strerror or error}"
             return
-        for bundle in range(self.bundles):
-            staged = self._staging / str(bundle)
-            staged.mkdir(exist_ok=True)
-            self._failure = self._run_pagefind(staged, site_dir / bundle_folder(bundle))
-            if self._failure or self._stopped.is_set():
-                return
-        _trim_merged_bundles(site_dir, self.bundles)
+        try:
+            _remove_old_bundles(site_dir, self.bundles)
+            for bundle in range(self.bundles):
+                staged = self._staging / str(bundle)
+                staged.mkdir(exist_ok=True)
+                self._failure = self._run_pagefind(staged, site_dir / bundle_folder(bundle))
+                if self._failure or self._stopped.is_set():
+                    return
+                if bundle:
+                    _trim_merged_bundle(site_dir / bundle_folder(bundle))
+        except Exception as error:  # noqa: BLE001 - reported by finish(), in the main thread
+            self._failure = f"cannot index the pages for search: {error}"
 
     def _run_pagefind(self, staged: Path, output: Path) -> str:
         """Index one bundle; what went wrong, or "" (also when stopped)."""
@@ -261,13 +267,16 @@ def _move_staged(folder: Path, kept: dict[str, int]) -> None:
                 os.replace(staged, target)
 
 
-def _trim_merged_bundles(site_dir: Path, bundles: int) -> None:
-    """Keep only the index of the merged bundles (the search page loads Pagefind's scripts and
-    engine from pagefind/), and remove the bundles a smaller site no longer has."""
-    for bundle in range(1, bundles):
-        for item in (site_dir / bundle_folder(bundle)).iterdir():
-            if item.is_file() and item.name != ENTRY and not item.name.endswith(".pf_meta"):
-                item.unlink()
+def _trim_merged_bundle(folder: Path) -> None:
+    """Keep only the index of a merged bundle: the search page loads Pagefind's scripts and
+    engine from pagefind/."""
+    for item in folder.iterdir():
+        if item.is_file() and item.name != ENTRY and not item.name.endswith(".pf_meta"):
+            item.unlink()
+
+
+def _remove_old_bundles(site_dir: Path, bundles: int) -> None:
+    """Remove the bundles a smaller site no longer has (`serve` writes into the same folder)."""
     for old in (site_dir / PAGEFIND_FOLDER).glob(MERGED_BUNDLE + "*"):
         number = old.name[len(MERGED_BUNDLE) :]
         if old.is_dir() and not (number.isdigit() and 0 < int(number) < bundles):

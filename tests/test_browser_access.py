@@ -197,6 +197,10 @@ def instant_site_url(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("instant"))
     with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
         config.write(f"\nsite_url: {url}\n")
+    config_file = project / "mkdocs.yml"  # and a search index in several bundles
+    config_text = config_file.read_text(encoding="utf-8")
+    bundles = "  - eventatlas:\n      search_bundle_events: 6\n"
+    config_file.write_text(config_text.replace("  - eventatlas:\n", bundles), encoding="utf-8")
     result = run_mkdocs(project)
     assert result.returncode == 0, result.stderr
     server.RequestHandlerClass = functools.partial(_QuietHandler, directory=str(project / "site"))
@@ -242,6 +246,44 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     drawn(page)
     assert page.evaluate("() => window.__samePage === true")
     assert warm_page.errors == [] and warm_page.outside_requests() == []
+
+
+def test_instant_navigation_to_the_search_page_finds_each_result_once(
+    warm_page, instant_site_url, repo
+):
+    import yaml
+
+    events = yaml.safe_load((repo / "events.yaml").read_text(encoding="utf-8"))["events"]
+    last = max(events, key=lambda event: event["id"])  # in the last bundle of the index
+    page = warm_page.page
+    page.goto(instant_site_url)
+    page.evaluate("() => { window.__samePage = true; }")
+    for _ in range(2):  # the second visit finds Pagefind loaded, its bundles merged
+        page.locator("nav a[href$='find/']").first.click()
+        page.wait_for_url("**/find/")
+        page.locator("#ea-search input").fill(last["title"])
+        link = page.locator(f'.pagefind-ui__result-link[href$="events/{last["id"]}/"]')
+        link.first.wait_for(timeout=15_000)
+        assert link.count() == 1
+        page.locator("nav.md-nav--primary").get_by_role("link", name="Timeline and map").click()
+        page.wait_for_selector(".ea-timeline[data-drawn]")
+    assert page.evaluate("() => window.__samePage === true")  # instant navigation throughout
+    assert warm_page.errors == []
+
+
+def test_instant_navigation_to_an_event_page_keeps_its_structured_data(warm_page, instant_site_url):
+    page = warm_page.page
+    page.goto(instant_site_url + "sources/")
+    page.evaluate("() => { window.__samePage = true; }")
+    page.locator("article a[href*='events/']").first.click()
+    page.wait_for_url("**/events/**")
+    page.wait_for_selector(".ea-timeline[data-drawn]")
+    assert page.evaluate("() => window.__samePage === true")
+    types = page.eval_on_selector_all(
+        "script", "all => all.filter(s => s.text.includes('schema.org')).map(s => s.type)"
+    )
+    assert types == ["application/ld+json"]  # not run as JavaScript, not gone
+    assert warm_page.errors == []
 
 
 def test_the_site_works_from_file_urls(browser, built_site):

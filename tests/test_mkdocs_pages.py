@@ -14,7 +14,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 import eventatlas.plugin
-from eventatlas.mkdocs_pages import Rendered, SkeletonPage, nav_titles, script_before_theme
+from eventatlas.mkdocs_pages import (
+    Rendered,
+    SkeletonPage,
+    nav_titles,
+    script_before_theme,
+    structured_data_in_head,
+)
 from eventatlas.site.pages import GeneratedPage, front_matter, html_slot
 from eventatlas.writefile import remove_abandoned
 
@@ -119,3 +125,14 @@ def test_moving_the_script_keeps_everything_else():
     assert (
         script_before_theme(without_theme, "assets/eventatlas/eventatlas.min.js") == without_theme
     )
+
+
+def test_structured_data_goes_in_the_head(built_site):
+    page = (built_site / "events/lavrov-meets-kim-jong-un/index.html").read_text(encoding="utf-8")
+    head, body = page.split("</head>", 1)
+    assert head.count('type="application/ld+json"') == 1 and "ld+json" not in body
+    plain = "<html><head><title>x</title></head><body><p>no data</p></body></html>"
+    assert structured_data_in_head(plain) == plain
+    data = '<script type="application/ld+json">{"a": 1}</script>'
+    moved = structured_data_in_head(f"<head></head><body><p>a</p>{data}\n</body>")
+    assert moved == f"<head>{data}\n</head><body><p>a</p></body>"

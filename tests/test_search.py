@@ -3,6 +3,7 @@ hand-written pages."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import pytest
 import yaml
 from conftest import copy_project, run_mkdocs, serve_directory
 
+from eventatlas.errors import SearchIndexError
 from eventatlas.search import (
     RAM_TEMP,
     SearchedPage,
@@ -159,10 +161,8 @@ def bundled_site(tmp_path_factory) -> Path:
 
 
 def _bundles(site: Path) -> list[Path]:
-    return [
-        site / "pagefind",
-        *sorted((site / "pagefind").glob("part-*"), key=lambda p: len(p.name)),
-    ]
+    merged = (site / "pagefind").glob("part-*")
+    return [site / "pagefind", *sorted(merged, key=lambda p: int(p.name.removeprefix("part-")))]
 
 
 def test_a_large_index_is_split_into_bundles_the_search_page_merges(bundled_site, built_site, repo):
@@ -175,7 +175,7 @@ def test_a_large_index_is_split_into_bundles_the_search_page_merges(bundled_site
     for merged in bundles[1:]:  # only the index: the engine and the scripts are pagefind/'s
         assert sorted(p.suffix for p in merged.iterdir() if p.is_file()) == [".json", ".pf_meta"]
     search_page = (bundled_site / "find/index.html").read_text(encoding="utf-8")
-    listed = json.loads(search_page.split('id="ea-search-bundles">')[1].split("</script>")[0])
+    listed = json.loads(html.unescape(search_page.split('data-bundles="')[1].split('"')[0]))
     assert listed == [f"../pagefind/{b.name}/" for b in bundles[1:]]
     assert all((bundled_site / name).is_file() for name in index_files(bundled_site, len(bundles)))
 
@@ -228,13 +228,32 @@ def test_the_search_page_finds_pages_in_every_bundle(browser, bundled_site, repo
 
 
 @pytest.mark.browser
-def test_the_search_page_loads_the_index_before_the_first_query(watched_page, site_url):
-    page = watched_page.page
-    page.goto(f"{site_url}find/")
-    page.wait_for_load_state("networkidle")
-    assert any(url.endswith(".pf_meta") for url in watched_page.requests)
-    assert page.evaluate("document.activeElement === document.body")  # focus stays put
+def test_the_search_page_loads_every_bundle_before_the_first_query(watched_page, bundled_site):
+    server = serve_directory(bundled_site)
+    try:
+        page = watched_page.page
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/find/")
+        page.wait_for_load_state("networkidle")
+        metadata = [url for url in watched_page.requests if url.endswith(".pf_meta")]
+        loaded = {url.split("/pagefind/")[1].split("pagefind.")[0] for url in metadata}
+        assert loaded == {"", *(f"{b.name}/" for b in _bundles(bundled_site)[1:])}
+        assert page.evaluate("document.activeElement === document.body")  # focus stays put
+    finally:
+        server.shutdown()
     assert watched_page.errors == []
+
+
+def test_a_failing_bundle_fails_the_index(tmp_path):
+    site, index = tmp_path / "site", StagedSearchIndex()
+    (site / "pagefind").mkdir(parents=True)
+    (site / "pagefind" / "part-1").write_text("in the way", encoding="utf-8")  # not a folder
+    pages = {"index.html": 0, "a/index.html": 1}
+    try:
+        index.start([SearchedPage(p, p, "<p>words</p>", b) for p, b in pages.items()], pages, site)
+        with pytest.raises(SearchIndexError, match="Pagefind failed"):
+            index.finish()
+    finally:
+        index.close()
 
 
 def _page_count(bundle: Path) -> int:

@@ -120,10 +120,14 @@ def run_measured(command: list[str], cwd: Path, timeout: float = 7200) -> tuple[
 
 
 def _process_tree(pid: int) -> list[int]:
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return [pid]
+    """pid and its descendants: the children of each of its threads (the build starts Pagefind
+    from a thread)."""
+    children = []
+    for task in Path(f"/proc/{pid}").glob("task/*/children"):
+        try:
+            children += task.read_text().split()
+        except OSError:
+            pass  # the thread ended meanwhile
     return [pid, *(descendant for child in children for descendant in _process_tree(int(child)))]
 
 

@@ -649,10 +649,9 @@ def _sources_html(dataset: Dataset) -> str:
 
 
 SEARCH_PAGE = "find.md"
-_SEARCH_HTML = """<div id="ea-search" class="ea-search"></div>
-<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists every event,
-and the <a href="../sources/">sources page</a> every source with the events that cite it.</p>
-</noscript>
+_SEARCH_HTML = """<noscript><p>Searching needs JavaScript. The <a href="../">home page</a> lists
+every event, and the <a href="../sources/">sources page</a> every source with the events that
+cite it.</p></noscript>
 <link rel="stylesheet" href="../pagefind/pagefind-ui.css">
 <style>
 #ea-search .pagefind-ui {
@@ -666,17 +665,36 @@ and the <a href="../sources/">sources page</a> every source with the events that
 </style>
 <script src="../pagefind/pagefind-ui.js"></script>
 <script>
-(function () {
-  var merged = JSON.parse(document.getElementById("ea-search-bundles").textContent);
+(function (start) {
+  // After mkdocs-material's instant navigation this runs before Pagefind's UI script has loaded.
+  if (window.PagefindUI) {
+    start();
+  } else {
+    document.querySelector('script[src$="pagefind-ui.js"]').addEventListener("load", start);
+  }
+})(function () {
+  var element = document.getElementById("ea-search");
+  // Pagefind stays loaded across mkdocs-material's instant navigation: a bundle merged on an
+  // earlier visit is not merged again, or its results would show twice.
+  var merged = (window.EventAtlasMergedBundles = window.EventAtlasMergedBundles || {});
+  var bundles = JSON.parse(element.getAttribute("data-bundles") || "[]")
+    .map(function (path) {
+      return new URL(path, document.baseURI).pathname;  // read by Pagefind's worker
+    })
+    .filter(function (path) {
+      var fresh = !merged[path];
+      merged[path] = true;
+      return fresh;
+    });
   var ui = new PagefindUI({
     element: "#ea-search",
     showSubResults: true,
     showImages: false,
-    mergeIndex: merged.map(function (path) {
-      return {bundlePath: new URL(path, document.baseURI).pathname};  // read by a worker
+    mergeIndex: bundles.map(function (path) {
+      return {bundlePath: path};
     })
   });
-  var input = document.querySelector("#ea-search input");
+  var input = element.querySelector("input");
   if (input) {
     input.setAttribute("aria-label", "Search events and pages");
     // Pagefind's UI loads its engine and index when the field gets focus: load them while the
@@ -685,7 +703,7 @@ and the <a href="../sources/">sources page</a> every source with the events that
   }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) ui.triggerSearch(query);
-})();
+});
 </script>"""
 
 
@@ -695,9 +713,9 @@ def render_search_page(bundles: int = 1) -> GeneratedPage:
     intro = "Search every event by title, actor, place or summary, and every page of this site."
     body = "# Search\n\n" + intro + html_slot(0)
     merged = [f"../{bundle_folder(bundle)}/" for bundle in range(1, bundles)]
-    html = (
-        f'<script type="application/json" id="ea-search-bundles">{json_for_html(merged)}</script>\n'
-        + _SEARCH_HTML
-    )
+    # in an attribute: mkdocs-material's instant navigation runs a page's inline scripts again
+    # but keeps none of their attributes (a JSON script would lose its id)
+    listed = escape(json.dumps(merged), quote=True)
+    html = f'<div id="ea-search" class="ea-search" data-bundles="{listed}"></div>\n' + _SEARCH_HTML
     meta = front_matter("Search", searched=False)
     return GeneratedPage(meta, body, lambda: (html,), inputs=lambda: html)  # the bundles it lists

@@ -592,8 +592,8 @@
     }
   }
 
-  /* mkdocs puts this script last in the body: when a view is already in the page, the views are
-     set up now, not after the theme's own start-up work on DOMContentLoaded. */
+  /* This script comes last in the body (on a page with a view, just before the theme's own):
+     when a view is already in the page, the views are set up now, not on DOMContentLoaded. */
   if (document.readyState === "loading" && !document.querySelector(".ea-view")) {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -160,6 +160,7 @@ def _rendered_once(render: Callable) -> Callable:
 _THEME_SCRIPT = re.compile(
     r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>'
 )
+_SCRIPT_START = '<script src="'
 
 
 def script_before_theme(html: str, script: str) -> str:
@@ -168,17 +169,24 @@ def script_before_theme(html: str, script: str) -> str:
 
     The theme's script (about 80 ms of a desktop's CPU, four times that on a phone) runs first
     otherwise, and the figures wait for it; the site's script needs nothing of it but its stream
-    of instantly-navigated pages, which it subscribes to once the page is read."""
-    ours = re.search(rf'<script src="[^"]*{re.escape(script)}"></script>\n?', html)
-    theme = _THEME_SCRIPT.search(html)
-    if ours is None or theme is None or ours.start() < theme.start():
+    of instantly-navigated pages, which it subscribes to once the page is read. (Searched from
+    the end, where both are: this runs for every event page.)"""
+    ours_end = html.rfind(f'{script}"></script>')
+    ours_start = html.rfind(_SCRIPT_START, 0, ours_end) if ours_end >= 0 else -1
+    theme_at = html.rfind("assets/javascripts/bundle.", 0, max(ours_start, 0))
+    theme = (
+        _THEME_SCRIPT.match(html, html.rfind(_SCRIPT_START, 0, theme_at)) if theme_at >= 0 else None
+    )
+    if ours_start < 0 or theme is None:
         return html
-    tag = ours.group(0).rstrip("\n")
-    html = html[: ours.start()] + html[ours.end() :]
-    return html[: theme.start()] + tag + "\n" + html[theme.start() :]
+    ours_end += len(script) + len('"></script>')
+    tag = html[ours_start:ours_end]
+    ours_end += html.startswith("\n", ours_end)
+    rest = html[: theme.start()] + tag + "\n" + html[theme.start() : ours_start]
+    return rest + html[ours_end:]
 
 
-_STRUCTURED_DATA = re.compile(r'<script type="application/ld\+json">.*?</script>\n?', re.S)
+_STRUCTURED_DATA = '<script type="application/ld+json">'
 
 
 def structured_data_in_head(html: str) -> str:
@@ -187,10 +195,16 @@ def structured_data_in_head(html: str) -> str:
     mkdocs-material's instant navigation makes each script in the content anew, keeping only
     the text of one without `src`: JSON-LD there would lose its type and run as JavaScript (a
     syntax error on every event page reached that way). Head elements it moves as they are."""
-    found = [match.group(0).rstrip("\n") for match in _STRUCTURED_DATA.finditer(html)]
     head_end = html.find("</head>")
-    if not found or head_end < 0 or html.find(found[0]) < head_end:
+    if head_end < 0:
         return html
-    body = _STRUCTURED_DATA.sub("", html)
-    head_end = body.find("</head>")
-    return body[:head_end] + "".join(tag + "\n" for tag in found) + body[head_end:]
+    moved, kept, position = [], [], head_end
+    while (start := html.find(_STRUCTURED_DATA, position)) >= 0:
+        end = html.find("</script>", start)
+        if end < 0:
+            break
+        end += len("</script>")
+        kept.append(html[position:start])
+        moved.append(html[start:end] + "\n")
+        position = end + html.startswith("\n", end)
+    return html[:head_end] + "".join(moved) + "".join(kept) + html[position:]

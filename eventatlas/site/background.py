@@ -36,7 +36,7 @@ from ..errors import BuildError, WriteError
 from ..geocode import ResolvedPlace
 from ..writefile import remove_abandoned
 from .pages import overview
-from .site_files import background_texts, event_pages
+from .site_files import background_items, event_pages
 from .version import DataVersion, SiteInfo
 
 Parts = tuple[str, ...]
@@ -71,19 +71,21 @@ def write_background_files(
     site_dir: str,
 ) -> Written:
     """In the files worker: every file of `background_texts`, written under site_dir (a folder
-    only this build writes)."""
-    texts = background_texts(dataset, places, site, version)
+    only this build writes) as it is made."""
     folders: set[Path] = set()
+    written: list[str] = []
+    path = ""
     try:
-        for path, text in texts.items():
+        for path, text in background_items(dataset, places, site, version):
             target = Path(site_dir, path)
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             target.write_bytes(text.encode("utf-8"))
+            written.append(path)
     except OSError as error:
         return Written(failure=f"cannot write {error.filename or path}: {error.strerror or error}")
-    return Written(tuple(texts))
+    return Written(tuple(written))
 
 
 def send_event_pages(inputs: Inputs, wanted: IO[str], output: IO[bytes]) -> None:

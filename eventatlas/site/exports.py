@@ -17,6 +17,7 @@ import io
 import json
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from html import escape
 
@@ -123,42 +124,67 @@ def export_texts(
     dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
 ) -> dict[str, str]:
     """Every open-data file by its path in the site, with a datapackage.json describing them."""
+    return dict(sorted(export_items(dataset, places, site, version)))
+
+
+def export_items(
+    dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
+) -> Iterator[tuple[str, str]]:
+    """The open-data files as (path in the site, text), made one at a time, so that a writer
+    holds one of them at once (at 100,000 events they are about 100 MB each); the
+    datapackage.json describing them comes last."""
     records = [event_record(e, places.get(e.id), dataset, version) for e in dataset.events]
-    sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
     columns = csv_columns(records)
-    language = {"language": dataset.language} if dataset.language else {}
-    rows = [{**r, **csv_texts(r), "data_version": version.hash} for r in records]
-    files = {
-        "events.json": _json(
-            {
-                "data_version": version.hash,
-                "title": site.title,
-                "events": records,
-                "sources": sources,
-                **language,
-            }
+    makers: dict[str, Callable[[], str]] = {
+        "events.json": lambda: _events_json(records, dataset, site, version),
+        "events.csv": lambda: to_csv(
+            [{**r, **csv_texts(r), "data_version": version.hash} for r in records], columns
         ),
-        "events.csv": to_csv(rows, columns),
-        "events.geojson": _json(time_geojson(records, version)),
-        "events.fg.json": _json(json_fg(records, version)),
-        "timeline.json": _json(timelinejs(dataset, places, site, version)),
-        "sources.csl.json": _json(
+        "events.geojson": lambda: _json(time_geojson(records, version)),
+        "events.fg.json": lambda: _json(json_fg(records, version)),
+        "timeline.json": lambda: _json(timelinejs(dataset, places, site, version)),
+        "sources.csl.json": lambda: _json(
             [
                 {**source_csl(s), "custom": {"eventatlas_data_version": version.hash}}
                 for s in dataset.sources
             ]
         ),
-        "sources.bib": _bibtex_file(dataset, version),
-        "citation.csl.json": _json(atlas_citation(site, version)["csl"]),
-        "citation.bib": atlas_citation(site, version)["bibtex"],
-        "changes.atom": atom_feed(dataset, site, version),
-        "changes.json": _json(json_feed(dataset, site, version)),
-        "events.ics": icalendar_text(dataset, places, site, version, anniversaries=False),
-        "anniversaries.ics": icalendar_text(dataset, places, site, version, anniversaries=True),
+        "sources.bib": lambda: _bibtex_file(dataset, version),
+        "citation.csl.json": lambda: _json(atlas_citation(site, version)["csl"]),
+        "citation.bib": lambda: atlas_citation(site, version)["bibtex"],
+        "changes.atom": lambda: atom_feed(dataset, site, version),
+        "changes.json": lambda: _json(json_feed(dataset, site, version)),
+        "events.ics": lambda: icalendar_text(dataset, places, site, version, anniversaries=False),
+        "anniversaries.ics": lambda: icalendar_text(
+            dataset, places, site, version, anniversaries=True
+        ),
+        "README.txt": lambda: data_readme(site, version, columns),
     }
-    files["README.txt"] = data_readme(site, version, columns)
-    files["datapackage.json"] = _json(datapackage(files, site, version, columns))
-    return {f"{DATA_DIR}/{name}": text for name, text in sorted(files.items())}
+    described: dict[str, tuple[int, str]] = {}  # name → its size in bytes and SHA-256
+    for name, make in sorted(makers.items()):
+        text = make()
+        data = text.encode("utf-8")
+        described[name] = (len(data), hashlib.sha256(data).hexdigest())
+        del data
+        yield f"{DATA_DIR}/{name}", text
+    package = datapackage(described, site, version, columns)
+    yield f"{DATA_DIR}/datapackage.json", _json(package)
+
+
+def _events_json(
+    records: list[dict], dataset: Dataset, site: SiteInfo, version: DataVersion
+) -> str:
+    language = {"language": dataset.language} if dataset.language else {}
+    sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
+    return _json(
+        {
+            "data_version": version.hash,
+            "title": site.title,
+            "events": records,
+            "sources": sources,
+            **language,
+        }
+    )
 
 
 def event_record(
@@ -619,7 +645,7 @@ def how_to_cite(site: SiteInfo, version: DataVersion) -> str:
 
 
 def datapackage(
-    files: dict[str, str], site: SiteInfo, version: DataVersion, columns: list[str]
+    files: dict[str, tuple[int, str]], site: SiteInfo, version: DataVersion, columns: list[str]
 ) -> dict:
     """A Frictionless Data Package: every file with its size and hash, the CSV with its fields."""
     title, path = LICENSES.get(site.license, (site.license, ""))
@@ -634,15 +660,14 @@ def datapackage(
         "created": _stamp(version.date),
         "licenses": [licence],
         "keywords": ["events", "timeline", "eventatlas"],
-        "resources": [_resource(name, files[name], columns) for name in _FORMATS],
+        "resources": [_resource(name, *files[name], columns) for name in _FORMATS],
     }
     if site.url:
         package["homepage"] = site.url
     return package
 
 
-def _resource(name: str, text: str, columns: list[str]) -> dict:
-    data = text.encode("utf-8")
+def _resource(name: str, size: int, sha256: str, columns: list[str]) -> dict:
     fmt, mediatype, description = _FORMATS[name]
     resource = {
         "name": _package_name(name),
@@ -651,8 +676,8 @@ def _resource(name: str, text: str, columns: list[str]) -> dict:
         "mediatype": mediatype,
         "encoding": "utf-8",
         "description": description,
-        "bytes": len(data),
-        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "bytes": size,
+        "hash": "sha256:" + sha256,
     }
     if name == "events.csv":
         resource["schema"] = {

@@ -9,7 +9,7 @@ page with a figure plotly.js and the geography, on demand (see `atlas.view_scrip
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -32,7 +32,7 @@ from .atlas import (
     atlas_json_schema,
     build_atlas,
 )
-from .exports import DATA_DIR, DATA_FILES, DATA_PAGE, export_texts, render_data_page
+from .exports import DATA_DIR, DATA_FILES, DATA_PAGE, export_items, render_data_page
 from .pages import (
     SEARCH_PAGE,
     GeneratedPage,
@@ -148,13 +148,19 @@ def background_texts(
     the pages: the open-data exports (eventatlas/site/exports.py), the JSON Schemas, the data
     every view draws from, the scripts and geography loaded on demand, and the detail scripts
     (DETAIL_CHUNK events each)."""
-    return {
-        **export_texts(dataset, places, site, version),
-        **schema_texts(),
-        DATA_SCRIPT: f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n",
-        **asset_texts(),
-        **detail_texts(dataset, places),
-    }
+    return dict(background_items(dataset, places, site, version))
+
+
+def background_items(
+    dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
+) -> Iterator[tuple[str, str]]:
+    """`background_texts` as (path, text), made one at a time, so that the process writing
+    them holds one export at once rather than all of them."""
+    yield from export_items(dataset, places, site, version)
+    yield from schema_texts().items()
+    yield DATA_SCRIPT, f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n"
+    yield from asset_texts().items()
+    yield from detail_items(dataset, places)
 
 
 def background_paths(dataset: Dataset) -> list[str]:
@@ -219,7 +225,11 @@ def minified_scripts(names: tuple[str, ...]) -> str:
 def detail_texts(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str, str]:
     """The detail panel's texts, DETAIL_CHUNK events to a script in atlas order, loaded when a
     reader opens one of them (a file per event made 10,000 files of a 10,000-event site)."""
-    texts = {}
+    return dict(detail_items(dataset, places))
+
+
+def detail_items(dataset: Dataset, places: dict[str, ResolvedPlace]) -> Iterator[tuple[str, str]]:
+    """`detail_texts` as (path, text), a script at a time."""
     events = dataset.events
     for start in range(0, len(events), DETAIL_CHUNK):
         details = {
@@ -229,11 +239,13 @@ def detail_texts(dataset: Dataset, places: dict[str, ResolvedPlace]) -> dict[str
             }
             for event in events[start : start + DETAIL_CHUNK]
         }
-        texts[detail_path(start // DETAIL_CHUNK)] = (
-            "window.EventAtlasDetails = Object.assign(window.EventAtlasDetails || {}, "
-            f"{json_for_html(details)});\n"
+        yield (
+            detail_path(start // DETAIL_CHUNK),
+            (
+                "window.EventAtlasDetails = Object.assign(window.EventAtlasDetails || {}, "
+                f"{json_for_html(details)});\n"
+            ),
         )
-    return texts
 
 
 def detail_path(chunk: int) -> str:

@@ -101,8 +101,8 @@ class _Positive(config_options.Type):
         super().__init__(int, default=default)
 
     def run_validation(self, value):
-        value = super().run_validation(value)
-        if isinstance(value, bool) or value < 1:
+        # checked here rather than by Type: its message names Python's classes ("<class 'int'>")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValidationError(f"expected a whole number of 1 or more, not {value!r}")
         return value
 

@@ -267,15 +267,21 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_bundle_size_below_one_is_one_clear_error(tmp_path):
+@pytest.mark.parametrize(
+    "value, said", [("0", "0"), ("-3", "-3"), ("many", "'many'"), ("true", "True")]
+)
+def test_a_bundle_size_that_is_not_a_whole_number_of_one_or_more_is_one_clear_error(
+    tmp_path, value, said
+):
     project = copy_project(tmp_path / "project")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    setting = "      search_bundle_events: 0\n"
+    setting = f"      search_bundle_events: {value}\n"
     (project / "mkdocs.yml").write_text(
         config.replace("  - eventatlas:\n", "  - eventatlas:\n" + setting)
     )
     result = run_mkdocs(project)
     assert result.returncode != 0
     assert "search_bundle_events" in result.stderr + result.stdout
-    assert "expected a whole number of 1 or more, not 0" in result.stderr + result.stdout
+    assert f"expected a whole number of 1 or more, not {said}" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()  # nothing written

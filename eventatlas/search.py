@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +42,7 @@ from .writefile import remove_abandoned
 
 PAGEFIND_FOLDER = "pagefind"
 EVENTS_PER_BUNDLE = 2_000  # the default; a site sets `search_bundle_events`
+STAGING_QUEUE = 256  # documents made and not yet staged
 MERGED_BUNDLE = "part-"  # pagefind/part-1/, part-2/, …
 LANGUAGE = "en"  # one index: Pagefind would split one per page language
 ROOT_SELECTOR = "article"  # the page's own content: no navigation, header or footer
@@ -137,13 +139,18 @@ class StagedSearchIndex:
         self.bundles = 1
 
     def start(
-        self, pages: Iterable[SearchedPage], every_page: dict[str, int], site_dir: Path
+        self,
+        pages: Iterable[SearchedPage],
+        every_page: dict[str, int],
+        site_dir: Path,
+        size: int = 0,
     ) -> None:
         """Index the site's pages: every_page maps each page's path to its bundle; pages holds
-        those whose text changed (all of them, but under `serve --dirty`)."""
-        documents = [(page.bundle, page.dest_path, staged_document(page)) for page in pages]
+        those whose text changed (all of them, but under `serve --dirty`), in (bundle, path)
+        order, and size estimates their text in characters. Each page's document goes to the
+        staging thread as it is made, so that a large site's documents are never all held at
+        once; this returns when the last is made."""
         if self._staging is None:
-            size = sum(len(document) for _, _, document in documents)
             parent = staging_parent(size) or tempfile.gettempdir()
             remove_abandoned(Path(parent), STAGING_PREFIX)  # left by killed builds
             prefix = f"{STAGING_PREFIX}{os.getpid()}."
@@ -151,19 +158,28 @@ class StagedSearchIndex:
         self.bundles = max(every_page.values(), default=0) + 1
         self._stopped.clear()
         self._failure = ""
+        documents: queue.Queue = queue.Queue(maxsize=STAGING_QUEUE)
         self._thread = threading.Thread(
             target=self._stage_and_index,
             args=(documents, dict(every_page), Path(site_dir)),
             daemon=True,
         )
         self._thread.start()
-
-    def _stage_and_index(self, documents: list, kept: dict[str, int], site_dir: Path) -> None:
-        assert self._staging is not None
         try:
-            _write_documents(self._staging, documents, kept, self._stopped)
-        except OSError as error:
-            self._failure = f"cannot stage the pages for search: {error.strerror or error}"
+            for page in pages:
+                documents.put((page.bundle, page.dest_path, staged_document(page)))
+        except BaseException:
+            self._stopped.set()  # no index of half the pages
+            raise
+        finally:
+            documents.put(None)  # the end: the thread reads to it whatever happens
+
+    def _stage_and_index(
+        self, documents: queue.Queue, kept: dict[str, int], site_dir: Path
+    ) -> None:
+        assert self._staging is not None
+        self._failure = _write_documents(self._staging, documents, kept, self._stopped)
+        if self._failure or self._stopped.is_set():
             return
         try:
             _remove_old_bundles(site_dir, self.bundles)
@@ -240,17 +256,34 @@ def staging_parent(size: int = 0) -> str | None:
     return str(RAM_TEMP) if room > 4 * size else None
 
 
-def _write_documents(folder: Path, documents: list, kept: dict, stopped: threading.Event) -> None:
-    """Stage documents, (bundle, path, text), in folder/<bundle>/<path>."""
-    _move_staged(folder, kept)
-    # In path order: Pagefind numbers pages in the order the folder lists them, which on a
-    # memory-backed folder is the order they were made in.
-    documents.sort(reverse=True)
-    while documents and not stopped.is_set():
-        bundle, path, document = documents.pop()  # the text is freed once written
+def _write_documents(
+    folder: Path, documents: queue.Queue, kept: dict, stopped: threading.Event
+) -> str:
+    """Stage the documents, (bundle, path, text), in folder/<bundle>/<path> as they come; what
+    went wrong, or "". The queue is read to its end even then, so its maker never waits on it.
+    Pagefind numbers pages in the order the folder lists them, which on a memory-backed folder
+    is the order they were made in: hence documents in path order."""
+    failure = ""
+    try:
+        _move_staged(folder, kept)
+    except OSError as error:
+        failure = f"cannot stage the pages for search: {error.strerror or error}"
+    folders: set[Path] = set()
+    while (document := documents.get()) is not None:
+        if failure or stopped.is_set():
+            continue
+        bundle, path, text = document
         target = folder / str(bundle) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(document, encoding="utf-8")
+        try:
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_text(text, encoding="utf-8")
+        except Exception as error:  # noqa: BLE001 - reported by finish(), in the main thread
+            failure = (
+                f"cannot stage the pages for search: {getattr(error, 'strerror', '') or error}"
+            )
+    return failure
 
 
 def _move_staged(folder: Path, kept: dict[str, int]) -> None:

@@ -40,7 +40,7 @@ def test_the_files_worker_writes_what_background_texts_makes(inputs, tmp_path):
 def test_the_pages_worker_renders_what_the_build_would(inputs, tmp_path):
     dataset = inputs[0]
     wanted = [dataset.events[3].id, dataset.events[0].id]  # any order the build asks for
-    expected = event_pages(dataset, inputs[1], overview(*inputs), wanted)
+    expected = dict(event_pages(dataset, inputs[1], overview(*inputs), wanted))
     work = _started(inputs, tmp_path, wanted)
     searched = {event_id: work.searched_parts(event_id) for event_id in wanted}
     full = {event_id: work.page_parts(event_id) for event_id in wanted}

@@ -256,6 +256,44 @@ def test_a_failing_bundle_fails_the_index(tmp_path):
         index.close()
 
 
+def _many_pages(count: int):
+    for n in range(count):
+        yield SearchedPage(f"p{n:05}/index.html", f"Page {n}", "<p>words</p>", 0)
+
+
+def test_a_page_that_cannot_be_staged_fails_the_index_without_a_hang(tmp_path):
+    site, index = tmp_path / "site", StagedSearchIndex()
+    pages = {"index.html": 0}
+    try:
+        index.start([SearchedPage("index.html", "Home", "<p>words</p>", 0)], pages, site)
+        index.finish()
+        # A file where the next page's folder goes: that page, and every page after it, fails
+        # to stage, and the queue of 1,000 pages (more than it holds) is still read to its end.
+        assert index._staging is not None
+        blocked = index._staging / "0" / "p00000"
+        blocked.write_text("in the way", encoding="utf-8")
+        index.start(_many_pages(1_000), pages, site)
+        with pytest.raises(SearchIndexError, match="cannot stage the pages for search"):
+            index.finish()
+    finally:
+        index.close()
+
+
+def test_a_page_that_cannot_be_made_indexes_nothing(tmp_path):
+    def pages():
+        yield from _many_pages(300)
+        raise RuntimeError("the worker failed")
+
+    site, index = tmp_path / "site", StagedSearchIndex()
+    try:
+        with pytest.raises(RuntimeError):
+            index.start(pages(), {"index.html": 0}, site)
+        index.finish()  # no index of the pages made before it, and no error of its own
+    finally:
+        index.close()
+    assert not (site / "pagefind").exists()
+
+
 def _page_count(bundle: Path) -> int:
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     return entry["languages"]["en"]["page_count"]

@@ -67,6 +67,13 @@ class Dataset:
     def _sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
 
+    def event(self, event_id: str) -> Event:
+        return self._events_by_id[event_id]
+
+    @cached_property
+    def _events_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
 
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when inside it."""
@@ -201,7 +208,7 @@ def _validate_items(located, root, key, model, kind, problems) -> list[tuple[int
     items = root.get(key) if isinstance(root.get(key), list) else []
     limit = {"events": EVENT_LIMIT, "sources": SOURCE_LIMIT}[key]
     if len(items) > limit:  # refused before validating thousands of entries one by one
-        message = f"has {len(items):,} entries; the limit is {limit:,} (split the file)"
+        message = f"has {len(items):,} entries; the limit is {limit:,}"
         problems.append(Problem(located.file, located.line_of((key,)), f"field '{key}'", message))
         return []
     valid = []

@@ -30,7 +30,7 @@ from .schema import (
 
 FILE_LIMITS = (
     f"A file holds at most {EVENT_LIMIT:,} events and {SOURCE_LIMIT:,} sources, in at most "
-    f"{LANE_LIMIT} timeline lanes (distinct first tags), and at most 20 MB in 12 levels of "
+    f"{LANE_LIMIT} timeline lanes (distinct first tags), and at most 64 MB in 12 levels of "
     "nesting. Names and titles may not hold invisible characters; no text may hold "
     "bidirectional controls (U+202A–U+202E, U+2066–U+2069). Text is stored in Unicode NFC."
 )

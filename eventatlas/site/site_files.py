@@ -93,14 +93,12 @@ def event_pages(
     places: dict[str, ResolvedPlace],
     whole: Overview,
     event_ids: Iterable[str],
-) -> dict[str, GeneratedPage]:
-    """The event pages of the given events, by event id, as `site_files` makes them."""
-    wanted = set(event_ids)
-    return {
-        e.id: render_event_page(e, places.get(e.id), dataset, places, whole)
-        for e in dataset.events
-        if e.id in wanted
-    }
+) -> Iterator[tuple[str, GeneratedPage]]:
+    """The event pages of the given events, in their order, as `site_files` makes them: each
+    made when it is reached, so that a large atlas's pages are never all held at once."""
+    for event_id in event_ids:
+        event = dataset.event(event_id)
+        yield event_id, render_event_page(event, places.get(event_id), dataset, places, whole)
 
 
 def site_files(

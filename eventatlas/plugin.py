@@ -73,7 +73,7 @@ from .writefile import (
 log = logging.getLogger("mkdocs.plugins.eventatlas")
 VIEW_MARK = 'class="ea-view"'  # a page with a view: its figures are drawn by the site's script
 EPOCH = "SOURCE_DATE_EPOCH"
-# What the staging of search documents plans for an event page whose text the pages worker
+# What the staging of search documents plans for an event page whose text the worker
 # sends later, in characters: a little over the default atlas's mean (5,300; the synthetic
 # atlases', 1,100).
 SEARCHED_PAGE_SIZE = 6_000
@@ -458,7 +458,7 @@ class _ServedFile(File):
 
 class _WrittenByWorker(File):
     """A file of `background_texts` (exports, schemas, atlas data, on-demand scripts, detail
-    scripts): known to MkDocs, so links to it pass `--strict`; written by the files worker."""
+    scripts): known to MkDocs, so links to it pass `--strict`; written by the background worker."""
 
     def copy_file(self, dirty: bool = False) -> None:
         pass

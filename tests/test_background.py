@@ -1,5 +1,5 @@
-"""The two background workers: the files one writes the open-data exports, assets and detail
-scripts; the pages one renders the event pages' HTML while MkDocs renders the pages."""
+"""The background worker: its files job writes the open-data exports, assets and detail
+scripts; its pages job renders the event pages' HTML while MkDocs renders the pages."""
 
 from __future__ import annotations
 

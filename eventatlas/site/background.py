@@ -1,20 +1,23 @@
-"""Stage 5, on the machine's other core: two worker processes that do what no MkDocs step waits
-for, while MkDocs renders the pages.
+"""Stage 5, on the machine's other core: one worker process that does what no MkDocs step waits
+for, while MkDocs renders the pages. It holds one copy of the atlas for two jobs, each in its
+own thread:
 
-- The files worker computes and writes `site_files.background_texts` into the site folder: the
+- Files: it computes and writes `site_files.background_texts` into the site folder: the
   open-data exports, the JSON Schemas, the atlas data, the on-demand scripts and geography, and
   the detail scripts. The exports read the whole dataset thirteen ways (calendars, feeds, CSV,
   GeoJSON ...) and took a fifth of a build's time in the main process.
-- The pages worker renders the event pages' blocks of HTML (facts, citations, the view of the
-  nearest events, "Cite this"), which are most of what the plugin adds to a page. It starts
-  with the build and reads which pages to render once MkDocs knows its files. It sends them on
-  its output: first the parts search reads, for every page at once, then each page's full parts
-  in the order MkDocs writes the pages. The pipe holds only a few pages, so the worker waits for
-  MkDocs and a large atlas is never all in memory.
+- Pages: it renders the event pages' blocks of HTML (facts, citations, the view of the nearest
+  events, "Cite this"), which are most of what the plugin adds to a page. It reads which pages
+  to render once MkDocs knows its files, and sends them on its output: first the parts search
+  reads, for every page at once, then each page's full parts in the order MkDocs writes the
+  pages. The pipe holds only a few pages, so the worker waits for MkDocs and a large atlas's
+  pages are never all in memory. Its last message is what the files job wrote.
 
-Both are new Python processes (`python -m eventatlas.site.background`) given their inputs in one
-private temporary file: no fork of a process that may run `serve`'s threads, and no re-run of
-the caller's main module, as multiprocessing's spawn would do.
+It was two processes, one a job: at 100,000 events each held a 500 MB copy of the atlas, and on
+two cores the second worker only took time from the first. It is a new Python process
+(`python -m eventatlas.site.background`) given its inputs in one private temporary file: no fork
+of a process that may run `serve`'s threads, and no re-run of the caller's main module, as
+multiprocessing's spawn would do. Its input says first the site folder, then the pages wanted.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -42,13 +45,13 @@ from .version import DataVersion, SiteInfo
 
 Parts = tuple[str, ...]
 INPUTS_PREFIX = "eventatlas-background."  # then the building process's id
-SEARCHED, SEARCHED_ALL, PAGE = "searched", "searched-all", "page"  # the pages worker's messages
+SEARCHED, SEARCHED_ALL, PAGE, WRITTEN = "searched", "searched-all", "page", "written"  # messages
 
 
 @dataclass(frozen=True)
 class Written:
-    """What the files worker reports, as JSON on its output: the files it wrote, or why it could
-    not."""
+    """What the files job reports, last on the worker's output: the files it wrote, or why it
+    could not."""
 
     paths: tuple[str, ...] = ()
     failure: str = ""
@@ -56,7 +59,7 @@ class Written:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What both workers read from the private file `start` writes."""
+    """What the worker reads from the private file `start` writes."""
 
     dataset: Dataset
     places: dict[str, ResolvedPlace]
@@ -71,8 +74,8 @@ def write_background_files(
     version: DataVersion,
     site_dir: str,
 ) -> Written:
-    """In the files worker: every file of `background_texts`, written under site_dir (a folder
-    only this build writes) as it is made."""
+    """In the worker's files job: every file of `background_texts`, written under site_dir (a
+    folder only this build writes) as it is made."""
     folders: set[Path] = set()
     written: list[str] = []
     path = ""
@@ -89,9 +92,12 @@ def write_background_files(
     return Written(tuple(written))
 
 
-def send_event_pages(inputs: Inputs, wanted: IO[str], output: IO[bytes]) -> None:
-    """In the pages worker: the searched parts of the event pages listed on `wanted` (one JSON
-    list, in the order MkDocs writes them), then their full parts."""
+def send_event_pages(
+    inputs: Inputs, wanted: IO[str], output: IO[bytes], then: Callable[[], None] = lambda: None
+) -> None:
+    """In the worker's pages job: the searched parts of the event pages listed on `wanted` (one
+    JSON list, in the order MkDocs writes them), then, after calling `then`, their full
+    parts."""
     event_ids = json.loads(wanted.readline() or "[]")  # first: the build waits to hand it over
     whole = overview(inputs.dataset, inputs.places, inputs.site, inputs.version)
     pages = partial(event_pages, inputs.dataset, inputs.places, whole, event_ids)
@@ -99,6 +105,7 @@ def send_event_pages(inputs: Inputs, wanted: IO[str], output: IO[bytes]) -> None
         pickle.dump((SEARCHED, event_id, page.searched_parts()), output, pickle.HIGHEST_PROTOCOL)
     pickle.dump((SEARCHED_ALL,), output)
     output.flush()
+    then()
     # Each page is made again rather than kept with its searched parts: at 100,000 events
     # those held 300 MB, and making them again costs a fifth of the worker's time.
     for event_id, page in pages():
@@ -107,12 +114,11 @@ def send_event_pages(inputs: Inputs, wanted: IO[str], output: IO[bytes]) -> None
 
 
 class _Worker:
-    """One worker process: its output read by the caller, its errors kept in a temporary file."""
+    """The worker process: its output read by the caller, its errors kept in a temporary file."""
 
-    def __init__(self, role: str, what: str, inputs: Path, *arguments: str) -> None:
-        self.what = what
+    def __init__(self, inputs: Path) -> None:
         self.errors = tempfile.TemporaryFile()
-        command = [sys.executable, "-m", __name__, role, str(inputs), *arguments]
+        command = [sys.executable, "-m", __name__, str(inputs)]
         self.process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors
         )
@@ -120,12 +126,15 @@ class _Worker:
         self.input: IO[bytes] = self.process.stdin
         self.output: IO[bytes] = self.process.stdout
 
-    def end(self) -> bytes:
-        """Wait for the worker; the rest of its output. A BuildError if it failed."""
-        rest = self.output.read()
-        if self.process.wait():
-            raise BuildError(f"{self.what} could not be made: {self.error_text()}")
-        return rest
+    def say(self, value: object, last: bool = False) -> None:
+        """One line of JSON on its input (the site folder, then the pages)."""
+        try:
+            self.input.write(json.dumps(value).encode() + b"\n")
+            self.input.flush()
+            if last:
+                self.input.close()
+        except OSError:
+            pass  # it has failed: what is missing reports it
 
     def error_text(self) -> str:
         try:
@@ -149,19 +158,19 @@ class _Worker:
 
 
 class BackgroundWork:
-    """The two workers of one build. `start` and `write_files` start them and return at once;
-    `render_event_pages` says which pages to render; `searched_parts` and `page_parts` hand over
-    their HTML as the build asks for it; `finish` waits for both workers, `stop` ends them
-    early."""
+    """The worker of one build. `start` starts it and returns at once; `write_files` gives it
+    the site folder and `render_event_pages` the pages to render; `searched_parts` and
+    `page_parts` hand over their HTML as the build asks for it; `finish` waits for the files,
+    `stop` ends the worker early."""
 
     def __init__(self) -> None:
         self._inputs: Path | None = None
-        self._files: _Worker | None = None
-        self._pages: _Worker | None = None
+        self._worker: _Worker | None = None
         self._searched: dict[str, Parts] = {}
         self._searched_read = threading.Event()
         self._reader: threading.Thread | None = None
         self._ahead: dict[str, Parts] = {}
+        self._written: Written | None = None
 
     def start(
         self,
@@ -170,7 +179,7 @@ class BackgroundWork:
         site: SiteInfo,
         version: DataVersion,
     ) -> None:
-        """Start the pages worker: it loads the data while MkDocs gathers the files."""
+        """Start the worker: it loads the data while MkDocs gathers the files."""
         self.stop()  # a serve rebuild that began before the last one ended
         remove_abandoned(Path(tempfile.gettempdir()), INPUTS_PREFIX)  # left by killed builds
         prefix = f"{INPUTS_PREFIX}{os.getpid()}."
@@ -178,35 +187,29 @@ class BackgroundWork:
         self._inputs = Path(inputs)
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(Inputs(dataset, places, site, version), stream, pickle.HIGHEST_PROTOCOL)
-        self._pages = _Worker("pages", "the event pages", self._inputs)
-        self._searched, self._ahead = {}, {}
+        self._worker = _Worker(self._inputs)
+        self._searched, self._ahead, self._written = {}, {}, None
         self._searched_read.clear()
 
     def write_files(self, site_dir: Path) -> None:
-        """Start the files worker, once MkDocs has emptied the site folder."""
-        assert self._inputs is not None, "start() comes first"
-        self._files = _Worker(
-            "files", "the open-data exports, assets and detail scripts", self._inputs, str(site_dir)
-        )
+        """The files job begins, once MkDocs has emptied the site folder."""
+        assert self._worker is not None, "start() comes first"
+        self._worker.say(str(site_dir))
 
     def render_event_pages(self, event_ids: Sequence[str]) -> None:
         """The pages to render, in the order MkDocs writes them; their searched parts are read
         as they come."""
-        assert self._pages is not None, "start() comes first"
-        try:
-            self._pages.input.write(json.dumps(list(event_ids)).encode() + b"\n")
-            self._pages.input.close()
-        except OSError:
-            pass  # the worker has failed: the page that is missing reports it
+        assert self._worker is not None, "write_files() comes first"
+        self._worker.say(list(event_ids), last=True)
         self._reader = threading.Thread(target=self._read_searched, daemon=True)
         self._reader.start()
 
     def _read_searched(self) -> None:
         """The searched parts of every page are wanted at once: read them as they come, so the
-        pages worker goes on to the full parts."""
-        assert self._pages is not None
+        worker goes on to the full parts."""
+        assert self._worker is not None
         try:
-            while (message := pickle.load(self._pages.output))[0] == SEARCHED:
+            while (message := pickle.load(self._worker.output))[0] == SEARCHED:
                 self._searched[message[1]] = message[2]
         except (EOFError, pickle.UnpicklingError, OSError):
             pass  # the worker failed: the page that is missing reports it
@@ -218,68 +221,101 @@ class BackgroundWork:
         self._searched_read.wait()
         parts = self._searched.pop(event_id, None)
         if parts is None:
-            raise self._failure(event_id)
+            raise self._failure(f"the page of event {event_id!r}")
         return parts
 
     def page_parts(self, event_id: str) -> Parts:
         """Every block of HTML of an event page, asked for in the order given to
         `render_event_pages`."""
         self._searched_read.wait()  # the rest of the stream is read here, by the caller
-        assert self._pages is not None, "start() was given this page"
-        while event_id not in self._ahead:
-            try:
-                _, page_id, parts = pickle.load(self._pages.output)
-            except (EOFError, pickle.UnpicklingError, OSError):
-                raise self._failure(event_id) from None
-            self._ahead[page_id] = parts
+        while event_id not in self._ahead and self._next_message():
+            pass
+        if event_id not in self._ahead:
+            raise self._failure(f"the page of event {event_id!r}")
         return self._ahead.pop(event_id)
 
-    def _failure(self, event_id: str) -> BuildError:
-        assert self._pages is not None
-        return BuildError(
-            f"the page of event {event_id!r} could not be made: {self._pages.error_text()}"
-        )
+    def _next_message(self) -> bool:
+        """Read one page, or the files job's report; False when there is nothing more."""
+        assert self._worker is not None, "start() was given this page"
+        if self._written is not None:
+            return False
+        try:
+            message = pickle.load(self._worker.output)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            return False
+        if message[0] == WRITTEN:
+            self._written = Written(*message[1:])
+        else:
+            self._ahead[message[1]] = message[2]
+        return True
+
+    def _failure(self, what: str) -> BuildError:
+        assert self._worker is not None
+        return BuildError(f"{what} could not be made: {self._worker.error_text()}")
 
     def finish(self) -> list[str]:
-        """The paths the files worker wrote (relative to the site folder); a WriteError if they
-        could not be, a BuildError if a worker failed."""
-        assert self._files is not None, "write_files() comes first"
+        """The paths the files job wrote (relative to the site folder); a WriteError if they
+        could not be, a BuildError if the worker failed."""
+        assert self._worker is not None, "write_files() comes first"
+        if self._reader is None:
+            self.render_event_pages([])  # none: the worker waits to be told so
         try:
-            report = json.loads(self._files.end())
-            if self._pages is not None:
-                self._pages.end()
+            self._searched_read.wait()
+            while self._next_message():
+                pass  # pages nobody asked for, then the files job's report
+            if self._written is None or self._worker.process.wait():
+                raise self._failure("the open-data exports, assets and detail scripts")
+            written = self._written
         finally:
             self.stop()
-        written = Written(tuple(report["paths"]), report["failure"])
         if written.failure:
             raise WriteError(f"{written.failure}; the previous site is kept")
         return list(written.paths)
 
     def stop(self) -> None:
-        """End the workers (their folder is about to be removed) and forget them."""
-        workers = [w for w in (self._files, self._pages) if w is not None]
-        for worker in workers:
-            worker.process.kill()  # no effect on one that has ended
+        """End the worker (its folder is about to be removed) and forget it."""
+        if self._worker is not None:
+            self._worker.process.kill()  # no effect on one that has ended
         if self._reader is not None:
             self._reader.join()  # it reads to the end of the killed worker's output
-        for worker in workers:
-            worker.close()
-        self._files = self._pages = self._reader = None
+        if self._worker is not None:
+            self._worker.close()
+        self._worker = self._reader = None
         if self._inputs is not None:
             self._inputs.unlink(missing_ok=True)
             self._inputs = None
 
 
-def main(role: str, inputs_path: str, *arguments: str) -> None:
+def serve_build(inputs: Inputs, commands: IO[str], output: IO[bytes]) -> None:
+    """The worker's two jobs: the site folder comes first on `commands`, then the pages."""
+    site_dir = json.loads(commands.readline() or "null")
+    if site_dir is None:
+        return  # stopped before the build had a site folder
+    outcome: list[Written | BaseException] = []
+
+    def write_files() -> None:
+        try:
+            made = (inputs.dataset, inputs.places, inputs.site, inputs.version)
+            outcome.append(write_background_files(*made, site_dir))
+        except BaseException as error:  # noqa: BLE001 - raised again below, in the main thread
+            outcome.append(error)
+
+    files = threading.Thread(target=write_files)
+    # The build waits for the searched parts of every page: they come first, alone.
+    send_event_pages(inputs, commands, output, then=files.start)
+    files.join()
+    written = outcome[0]
+    if isinstance(written, BaseException):
+        raise written
+    # Sent as plain values: in the worker, this module is __main__.
+    pickle.dump((WRITTEN, written.paths, written.failure), output, pickle.HIGHEST_PROTOCOL)
+    output.flush()
+
+
+def main(inputs_path: str) -> None:
     with open(inputs_path, "rb") as stream:
         inputs: Inputs = pickle.load(stream)  # our own file, made by start()
-    if role == "pages":
-        send_event_pages(inputs, sys.stdin, sys.stdout.buffer)
-        return
-    written = write_background_files(
-        inputs.dataset, inputs.places, inputs.site, inputs.version, arguments[0]
-    )
-    print(json.dumps({"paths": written.paths, "failure": written.failure}))
+    serve_build(inputs, sys.stdin, sys.stdout.buffer)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pyogrio.raw import read as ogr_read
 
 from eventatlas.pipeline import prepare
 from eventatlas.site.citations import bibtex_entry
-from eventatlas.site.exports import CSV_COLUMNS, export_texts, to_csv
+from eventatlas.site.exports import CSV_COLUMNS, _Items, _json, export_texts, to_csv
 from eventatlas.site.version import data_version, site_info
 
 pytestmark = pytest.mark.slow
@@ -405,3 +405,9 @@ def test_json_ld_citations_carry_the_title_translation(built_site, repo):
 
 def test_events_json_names_the_sites_language(data):
     assert json.loads((data / "events.json").read_text(encoding="utf-8"))["language"] == "en"
+
+
+@pytest.mark.parametrize("items", [[], [{"b": 2, "a": [1, "é"]}], [{"n": n} for n in range(3)]])
+def test_a_long_list_made_item_by_item_writes_the_bytes_of_a_list(items):
+    whole = {"z": "last", "items": items, "a": "first"}
+    assert _json({**whole, "items": _Items(iter(items))}) == _json(whole)

@@ -39,6 +39,7 @@ from ..data.load import Dataset
 from ..errors import BuildError, WriteError
 from ..geocode import ResolvedPlace
 from ..writefile import remove_abandoned
+from .exports import utf8_chunks
 from .pages import overview
 from .site_files import background_items, event_pages
 from .version import DataVersion, SiteInfo
@@ -85,7 +86,8 @@ def write_background_files(
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            target.write_bytes(text.encode("utf-8"))
+            with open(target, "wb") as stream:
+                stream.writelines(utf8_chunks(text))
             written.append(path)
     except OSError as error:
         return Written(failure=f"cannot write {error.filename or path}: {error.strerror or error}")

@@ -61,8 +61,9 @@ class Rendered:
 
     def give_to(self, page: Page) -> None:
         page.content, page.toc, page._title_from_render = self.content, self.toc, self.title
-        page.present_anchor_ids = set(self.anchors) if self.anchors is not None else None
-        page.links_to_anchors = dict(self.links) if self.links is not None else None
+        # Shared, not copied: MkDocs sets them when it renders a page and only reads them after
+        # (100 MB at 100,000 pages).
+        page.present_anchor_ids, page.links_to_anchors = self.anchors, self.links
 
 
 _LINK_OUT_OF_PAGE = re.compile(r"""\b(?:href|src)=(?!["']?#)""")

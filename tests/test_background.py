@@ -3,11 +3,13 @@ scripts; its pages job renders the event pages' HTML while MkDocs renders the pa
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from eventatlas.errors import BuildError, WriteError
 from eventatlas.pipeline import prepare
-from eventatlas.site.background import BackgroundWork
+from eventatlas.site.background import BackgroundWork, _ReadAhead
 from eventatlas.site.pages import overview
 from eventatlas.site.site_files import background_paths, background_texts, event_pages
 from eventatlas.site.version import data_version, site_info
@@ -70,3 +72,41 @@ def test_stopped_workers_leave_no_inputs_behind(inputs, tmp_path, monkeypatch):
     work.write_files(tmp_path / "site")
     work.stop()
     assert not list(tmp_path.glob("eventatlas-background.*"))
+
+
+def _reading(read_ahead: _ReadAhead, count: int) -> threading.Thread:
+    def read() -> None:
+        for n in range(count):
+            read_ahead.put(f"e{n}", (f"parts of e{n}",))
+        read_ahead.end()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader
+
+
+def test_searched_parts_are_read_only_a_few_pages_ahead_of_the_build():
+    read_ahead = _ReadAhead(limit=3)
+    reader = _reading(read_ahead, 10)
+    reader.join(timeout=0.5)
+    assert reader.is_alive() and len(read_ahead.parts) == 3  # waits for the build
+    assert [read_ahead.take(f"e{n}") for n in range(10)] == [(f"parts of e{n}",) for n in range(10)]
+    reader.join(timeout=5)
+    assert not reader.is_alive()
+
+
+def test_a_page_asked_for_out_of_order_lifts_the_limit():
+    read_ahead = _ReadAhead(limit=2)
+    reader = _reading(read_ahead, 10)
+    assert read_ahead.take("e9") == ("parts of e9",)  # no deadlock: the reader went on
+    assert read_ahead.take("no-such-page") is None  # read to the end, and not there
+    assert read_ahead.take("e0") == ("parts of e0",)
+    reader.join(timeout=5)
+
+
+def test_a_build_that_takes_no_more_lets_the_reader_finish():
+    read_ahead = _ReadAhead(limit=2)
+    reader = _reading(read_ahead, 10)
+    read_ahead.take_no_more()
+    reader.join(timeout=5)
+    assert not reader.is_alive() and len(read_ahead.parts) == 10

@@ -47,6 +47,7 @@ from .version import DataVersion, SiteInfo
 Parts = tuple[str, ...]
 INPUTS_PREFIX = "eventatlas-background."  # then the building process's id
 SEARCHED, SEARCHED_ALL, PAGE, WRITTEN = "searched", "searched-all", "page", "written"  # messages
+SEARCHED_AHEAD = 10_000  # searched parts read before the build takes them (a few MB)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,53 @@ class _Worker:
         self.errors.close()
 
 
+class _ReadAhead:
+    """The searched parts read from the worker and not yet taken by the build: at most `limit`
+    of them, so that a large atlas's are never all held at once (the worker sends them in the
+    order the build takes them). The limit is lifted while the build waits for a page not among
+    them, and once it takes no more."""
+
+    def __init__(self, limit: int = SEARCHED_AHEAD) -> None:
+        self.limit = limit
+        self.parts: dict[str, Parts] = {}
+        self.ended = False  # every searched part was read, or the worker failed
+        self.unbounded = False
+        self.wanted: str | None = None
+        self.changed = threading.Condition()
+
+    def put(self, event_id: str, parts: Parts) -> None:
+        with self.changed:
+            self.changed.wait_for(self._has_room)
+            self.parts[event_id] = parts
+            self.changed.notify_all()
+
+    def _has_room(self) -> bool:
+        waiting = self.wanted is not None and self.wanted not in self.parts
+        return len(self.parts) < self.limit or self.unbounded or waiting
+
+    def take(self, event_id: str) -> Parts | None:
+        with self.changed:
+            self.wanted = event_id
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: event_id in self.parts or self.ended)
+            self.wanted = None
+            parts = self.parts.pop(event_id, None)
+            self.changed.notify_all()
+            return parts
+
+    def end(self) -> None:
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
+
+    def take_no_more(self) -> None:
+        """The build has taken what it wanted: read to the end of the searched parts."""
+        with self.changed:
+            self.unbounded = True
+            self.changed.notify_all()
+            self.changed.wait_for(lambda: self.ended)
+
+
 class BackgroundWork:
     """The worker of one build. `start` starts it and returns at once; `write_files` gives it
     the site folder and `render_event_pages` the pages to render; `searched_parts` and
@@ -168,8 +216,7 @@ class BackgroundWork:
     def __init__(self) -> None:
         self._inputs: Path | None = None
         self._worker: _Worker | None = None
-        self._searched: dict[str, Parts] = {}
-        self._searched_read = threading.Event()
+        self._searched = _ReadAhead()
         self._reader: threading.Thread | None = None
         self._ahead: dict[str, Parts] = {}
         self._written: Written | None = None
@@ -190,8 +237,7 @@ class BackgroundWork:
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(Inputs(dataset, places, site, version), stream, pickle.HIGHEST_PROTOCOL)
         self._worker = _Worker(self._inputs)
-        self._searched, self._ahead, self._written = {}, {}, None
-        self._searched_read.clear()
+        self._searched, self._ahead, self._written = _ReadAhead(), {}, None
 
     def write_files(self, site_dir: Path) -> None:
         """The files job begins, once MkDocs has emptied the site folder."""
@@ -207,21 +253,21 @@ class BackgroundWork:
         self._reader.start()
 
     def _read_searched(self) -> None:
-        """The searched parts of every page are wanted at once: read them as they come, so the
-        worker goes on to the full parts."""
+        """Read the searched parts as they come, a few pages ahead of the build, so the worker
+        goes on to the full parts once the build has them all."""
         assert self._worker is not None
+        searched = self._searched
         try:
             while (message := pickle.load(self._worker.output))[0] == SEARCHED:
-                self._searched[message[1]] = message[2]
+                searched.put(message[1], message[2])
         except (EOFError, pickle.UnpicklingError, OSError):
             pass  # the worker failed: the page that is missing reports it
         finally:
-            self._searched_read.set()
+            searched.end()
 
     def searched_parts(self, event_id: str) -> Parts:
         """The blocks of HTML of an event page that search reads."""
-        self._searched_read.wait()
-        parts = self._searched.pop(event_id, None)
+        parts = self._searched.take(event_id)
         if parts is None:
             raise self._failure(f"the page of event {event_id!r}")
         return parts
@@ -229,7 +275,7 @@ class BackgroundWork:
     def page_parts(self, event_id: str) -> Parts:
         """Every block of HTML of an event page, asked for in the order given to
         `render_event_pages`."""
-        self._searched_read.wait()  # the rest of the stream is read here, by the caller
+        self._searched.take_no_more()  # the rest of the stream is read here, by the caller
         while event_id not in self._ahead and self._next_message():
             pass
         if event_id not in self._ahead:
@@ -262,7 +308,7 @@ class BackgroundWork:
         if self._reader is None:
             self.render_event_pages([])  # none: the worker waits to be told so
         try:
-            self._searched_read.wait()
+            self._searched.take_no_more()
             while self._next_message():
                 pass  # pages nobody asked for, then the files job's report
             if self._written is None or self._worker.process.wait():
@@ -279,7 +325,8 @@ class BackgroundWork:
         if self._worker is not None:
             self._worker.process.kill()  # no effect on one that has ended
         if self._reader is not None:
-            self._reader.join()  # it reads to the end of the killed worker's output
+            self._searched.take_no_more()  # it reads to the end of the killed worker's output
+            self._reader.join()
         if self._worker is not None:
             self._worker.close()
         self._worker = self._reader = None

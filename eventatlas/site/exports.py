@@ -188,7 +188,7 @@ def _events_json(
         {
             "data_version": version.hash,
             "title": site.title,
-            "events": records,
+            "events": _Items(records),
             "sources": sources,
             **language,
         }

@@ -19,7 +19,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from html import escape
 
 import jinja2
@@ -277,32 +277,49 @@ def render_event_page(
     whole: Overview,
 ) -> GeneratedPage:
     """The page events/<id>.md: facts, summary, the views focused on it, citations, disputes."""
-
-    def searched() -> tuple[str, ...]:
-        return searched_event_parts(event, place, dataset)
-
-    def completed(parts: tuple[str, ...]) -> tuple[str, ...]:
-        return completed_event_parts(parts, event, place, dataset, places, whole)
-
+    made_of = _EventPageInputs(event, place, dataset, places, whole)
     return GeneratedPage(
         front_matter(event.title, plain_summary(event.summary), searched=False),
-        event_page_body(event),
-        lambda: completed(searched()),
-        lambda: _event_page_inputs(event, dataset, whole),
-        searched,
-        completed,
+        event_page_body(bool(event.disputes)),
+        made_of.parts,
+        made_of.digest,
+        made_of.searched,
+        made_of.completed,
     )
 
 
-def _event_page_inputs(event: Event, dataset: Dataset, whole: Overview) -> str:
-    position = whole.positions[event.id]
-    assert whole.inputs is not None
-    return whole.inputs.of_event_page(event, neighbours(dataset, position), position)
+@dataclass(frozen=True, slots=True)
+class _EventPageInputs:
+    """What an event page's blocks of HTML are made from: one small object rather than four
+    closures, for an atlas has a page per event."""
+
+    event: Event
+    place: ResolvedPlace | None
+    dataset: Dataset
+    places: dict[str, ResolvedPlace]
+    whole: Overview
+
+    def searched(self) -> tuple[str, ...]:
+        return searched_event_parts(self.event, self.place, self.dataset)
+
+    def completed(self, parts: tuple[str, ...]) -> tuple[str, ...]:
+        event, whole = self.event, self.whole
+        return completed_event_parts(parts, event, self.place, self.dataset, self.places, whole)
+
+    def parts(self) -> tuple[str, ...]:
+        return self.completed(self.searched())
+
+    def digest(self) -> str:
+        position = self.whole.positions[self.event.id]
+        assert self.whole.inputs is not None
+        nearest = neighbours(self.dataset, position)
+        return self.whole.inputs.of_event_page(self.event, nearest, position)
 
 
-def event_page_body(event: Event) -> str:
+@cache
+def event_page_body(disputed: bool) -> str:
     """One of two texts: with or without the disputes' heading."""
-    disputes = ["Where the sources disagree"] if event.disputes else []
+    disputes = ["Where the sources disagree"] if disputed else []
     headings = ["In context", "Sources", *disputes, "Cite this"]
     return html_slot(0) + "".join(f"## {h}" + html_slot(n + 1) for n, h in enumerate(headings))
 

@@ -82,14 +82,15 @@ def write_background_files(
     written: list[str] = []
     path = ""
     try:
-        for path, text in background_items(dataset, places, site, version):
+        for path, pieces in background_items(dataset, places, site, version):
             target = Path(site_dir, path)
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             with open(target, "wb") as stream:
-                stream.writelines(utf8_chunks(text))
+                stream.writelines(utf8_chunks(pieces))
             written.append(path)
+            del pieces  # not held while the next file is made
     except OSError as error:
         return Written(failure=f"cannot write {error.filename or path}: {error.strerror or error}")
     return Written(tuple(written))

@@ -130,19 +130,28 @@ def export_texts(
 def export_items(
     dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
 ) -> Iterator[tuple[str, str]]:
-    """The open-data files as (path in the site, text), made one at a time, so that a writer
-    holds one of them at once (at 100,000 events they are about 100 MB each); the
+    """The open-data files as (path in the site, text), made one at a time; the
     datapackage.json describing them comes last."""
+    for path, pieces in export_pieces(dataset, places, site, version):
+        yield path, "".join(pieces)
+
+
+def export_pieces(
+    dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
+) -> Iterator[tuple[str, list[str]]]:
+    """`export_items` with each text in pieces, to be written one after another: a writer then
+    holds one export at once, and never the whole of it in one string (at 100,000 events the
+    largest are 100 MB; joined, a text outside ASCII takes two or four bytes a character)."""
     records = [event_record(e, places.get(e.id), dataset, version) for e in dataset.events]
     columns = csv_columns(records)
-    makers: dict[str, Callable[[], str]] = {
+    makers: dict[str, Callable[[], str | list[str]]] = {
         "events.json": lambda: _events_json(records, dataset, site, version),
         "events.csv": lambda: to_csv(
             [{**r, **csv_texts(r), "data_version": version.hash} for r in records], columns
         ),
-        "events.geojson": lambda: _json(time_geojson(records, version)),
-        "events.fg.json": lambda: _json(json_fg(records, version)),
-        "timeline.json": lambda: _json(timelinejs(dataset, places, site, version)),
+        "events.geojson": lambda: _json_pieces(time_geojson(records, version)),
+        "events.fg.json": lambda: _json_pieces(json_fg(records, version)),
+        "timeline.json": lambda: _json_pieces(timelinejs(dataset, places, site, version)),
         "sources.csl.json": lambda: _json(
             [
                 {**source_csl(s), "custom": {"eventatlas_data_version": version.hash}}
@@ -152,39 +161,41 @@ def export_items(
         "sources.bib": lambda: _bibtex_file(dataset, version),
         "citation.csl.json": lambda: _json(atlas_citation(site, version)["csl"]),
         "citation.bib": lambda: atlas_citation(site, version)["bibtex"],
-        "changes.atom": lambda: atom_feed(dataset, site, version),
-        "changes.json": lambda: _json(json_feed(dataset, site, version)),
-        "events.ics": lambda: icalendar_text(dataset, places, site, version, anniversaries=False),
-        "anniversaries.ics": lambda: icalendar_text(
-            dataset, places, site, version, anniversaries=True
-        ),
+        "changes.atom": lambda: atom_pieces(dataset, site, version),
+        "changes.json": lambda: _json_pieces(json_feed(dataset, site, version)),
+        "events.ics": lambda: icalendar_pieces(dataset, places, site, version, False),
+        "anniversaries.ics": lambda: icalendar_pieces(dataset, places, site, version, True),
         "README.txt": lambda: data_readme(site, version, columns),
     }
     described: dict[str, tuple[int, str]] = {}  # name → its size in bytes and SHA-256
     for name, make in sorted(makers.items()):
-        text = make()
+        made = make()
+        pieces = [made] if isinstance(made, str) else made
         digest, size = hashlib.sha256(), 0
-        for chunk in utf8_chunks(text):
+        for chunk in utf8_chunks(pieces):
             digest.update(chunk)
             size += len(chunk)
         described[name] = (size, digest.hexdigest())
-        yield f"{DATA_DIR}/{name}", text
+        yield f"{DATA_DIR}/{name}", pieces
+        del made, pieces  # before the next export is made
     package = datapackage(described, site, version, columns)
-    yield f"{DATA_DIR}/datapackage.json", _json(package)
+    yield f"{DATA_DIR}/datapackage.json", [_json(package)]
 
 
-def utf8_chunks(text: str, size: int = 1 << 20) -> Iterator[bytes]:
-    """The text in UTF-8, a slice at a time: encoding a 100 MB export at once doubled it."""
-    for start in range(0, len(text), size):
-        yield text[start : start + size].encode("utf-8")
+def utf8_chunks(pieces: list[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """The pieces of a text in UTF-8, a slice at a time: encoding a 100 MB export at once
+    doubled it."""
+    for piece in pieces:
+        for start in range(0, len(piece), size):
+            yield piece[start : start + size].encode("utf-8")
 
 
 def _events_json(
     records: list[dict], dataset: Dataset, site: SiteInfo, version: DataVersion
-) -> str:
+) -> list[str]:
     language = {"language": dataset.language} if dataset.language else {}
     sources = [s.model_dump(exclude_none=True) for s in dataset.sources]
-    return _json(
+    return _json_pieces(
         {
             "data_version": version.hash,
             "title": site.title,
@@ -238,22 +249,27 @@ _ITEMS_PLACE = "\x00items\x00"  # in no text: the schema refuses control charact
 
 
 def _json(value) -> str:
-    """Compact JSON: the standard library encodes it in C, eight times faster than indented. A
-    dict's `_Items` value is written item by item, with the same bytes as a list."""
+    """Compact JSON: the standard library encodes it in C, eight times faster than indented."""
+    return "".join(_json_pieces(value))
+
+
+def _json_pieces(value) -> list[str]:
+    """`_json` in pieces: a dict's `_Items` value is written item by item, with the same bytes
+    as a list."""
     items = (
         [key for key, item in value.items() if isinstance(item, _Items)]
         if isinstance(value, dict)
         else []
     )
     if not items:
-        return _dumps(value) + "\n"
+        return [_dumps(value), "\n"]
     before, after = _dumps({**value, items[0]: _ITEMS_PLACE}).split(_dumps(_ITEMS_PLACE), 1)
     pieces = [before, "["]
     for item in value[items[0]].items:
         pieces += (_dumps(item), ",")
     if pieces[-1] == ",":
         pieces.pop()
-    return "".join([*pieces, "]", after, "\n"])
+    return [*pieces, "]", after, "\n"]
 
 
 def _dumps(value) -> str:
@@ -469,40 +485,36 @@ def _bibtex_file(dataset: Dataset, version: DataVersion) -> str:
 # Feeds --------------------------------------------------------------------------------------
 
 
-def changes(dataset: Dataset) -> list[dict]:
-    """What entered the atlas, newest first: each event, and each correction an event records."""
-    items = []
+def changes(dataset: Dataset) -> Iterator[dict]:
+    """What entered the atlas, newest first: each event, and each correction an event records.
+    Ordered by their dates and keys alone, then made one at a time (at 100,000 events, all at
+    once took 100 MB)."""
+    order = []
     for event in dataset.events:
-        items.append(
-            {
-                "key": f"{event.id}/added",
-                "event": event,
-                "date": entered_atlas(event, dataset),
-                "title": f"Added: {event.title}",
-                "text": f"{_when(event)} {plain_summary(event.summary)}",
-            }
-        )
-        items += _corrections(event)
-    return sorted(items, key=lambda item: (item["date"], item["key"]), reverse=True)
+        order.append((entered_atlas(event, dataset), f"{event.id}/added", event, -1))
+        order += [
+            (date.fromisoformat(correction.date), f"{event.id}/correction-{n + 1}", event, n)
+            for n, correction in enumerate(event.corrections)
+        ]
+    order.sort(key=lambda change: change[:2], reverse=True)
+    for day, key, event, correction in order:
+        yield {"key": key, "event": event, "date": day, **_change_text(event, correction)}
+
+
+def _change_text(event: Event, correction: int) -> dict[str, str]:
+    """The title and text of an event's entry (correction -1) or of one of its corrections."""
+    if correction < 0:
+        return {
+            "title": f"Added: {event.title}",
+            "text": f"{_when(event)} {plain_summary(event.summary)}",
+        }
+    made = event.corrections[correction]
+    return {"title": f"Corrected: {event.title}", "text": f"{made.change} Why: {made.reason}"}
 
 
 def _when(event: Event) -> str:
     editors = " (supplied by the editor)" if event.place_source == "editor" else ""
     return f"When: {event.date.label} (EDTF {event.date.text}); where: {event.place}{editors}."
-
-
-def _corrections(event: Event) -> list[dict]:
-    """Each correction an entry of its own, dated by the day it was made."""
-    return [
-        {
-            "key": f"{event.id}/correction-{index + 1}",
-            "event": event,
-            "date": date.fromisoformat(correction.date),
-            "title": f"Corrected: {event.title}",
-            "text": f"{correction.change} Why: {correction.reason}",
-        }
-        for index, correction in enumerate(event.corrections)
-    ]
 
 
 def _stamp(day: date) -> str:
@@ -513,8 +525,9 @@ def _item_id(site: SiteInfo, key: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"eventatlas:{site.title}:{key}"))
 
 
-def atom_feed(dataset: Dataset, site: SiteInfo, version: DataVersion) -> str:
-    """An Atom 1.0 feed of changes, dated by when they entered the atlas (never by event date)."""
+def atom_pieces(dataset: Dataset, site: SiteInfo, version: DataVersion) -> list[str]:
+    """An Atom 1.0 feed of changes, dated by when they entered the atlas (never by event date),
+    in pieces."""
     ns = "http://www.w3.org/2005/Atom"
     feed = ET.Element("feed", {"xmlns": ns, "xml:lang": dataset.language or "en"})
     _sub(feed, "title", f"{site.title}: changes")
@@ -529,9 +542,10 @@ def atom_feed(dataset: Dataset, site: SiteInfo, version: DataVersion) -> str:
     # the whole tree: a tree of 100,000 entries took 400 MB.
     ET.indent(feed)
     head, end = ET.tostring(feed, encoding="unicode").rsplit("\n</feed>", 1)
-    entries = [_atom_entry(item, site) for item in changes(dataset)]
-    body = "".join("\n  " + entry for entry in entries)
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{head}{body}\n</feed>{end}\n'
+    pieces = ['<?xml version="1.0" encoding="utf-8"?>\n', head]
+    for item in changes(dataset):
+        pieces += ("\n  ", _atom_entry(item, site))
+    return [*pieces, "\n</feed>", end, "\n"]
 
 
 def _atom_entry(item: dict, site: SiteInfo) -> str:
@@ -591,14 +605,15 @@ def _feed_item(item: dict, site: SiteInfo) -> dict:
 _ICAL_STATUS = {"confirmed": "CONFIRMED", "reported": "TENTATIVE", "claimed": "TENTATIVE"}
 
 
-def icalendar_text(
+def icalendar_pieces(
     dataset: Dataset,
     places: dict[str, ResolvedPlace],
     site: SiteInfo,
     version: DataVersion,
     anniversaries: bool,
-) -> str:
-    """One all-day VEVENT per event; the anniversary calendar repeats day-precise events yearly."""
+) -> list[str]:
+    """One all-day VEVENT per event, in pieces; the anniversary calendar repeats day-precise
+    events yearly."""
     import icalendar  # here: only the exports' worker makes calendars, not every build process
 
     calendar = icalendar.Calendar()
@@ -619,7 +634,7 @@ def icalendar_text(
         for event in dataset.events
         if not anniversaries or event.date.precision == "day"  # a month has no day to return to
     ]
-    return "".join([head, *entries, "END:VCALENDAR", end])
+    return [head, *entries, "END:VCALENDAR", end]
 
 
 def _vevent(event, place, dataset, site: SiteInfo, stamp: datetime, anniversary: bool):

@@ -32,7 +32,7 @@ from .atlas import (
     atlas_json_schema,
     build_atlas,
 )
-from .exports import DATA_DIR, DATA_FILES, DATA_PAGE, export_items, render_data_page
+from .exports import DATA_DIR, DATA_FILES, DATA_PAGE, export_pieces, render_data_page
 from .pages import (
     SEARCH_PAGE,
     GeneratedPage,
@@ -146,19 +146,21 @@ def background_texts(
     the pages: the open-data exports (eventatlas/site/exports.py), the JSON Schemas, the data
     every view draws from, the scripts and geography loaded on demand, and the detail scripts
     (DETAIL_CHUNK events each)."""
-    return dict(background_items(dataset, places, site, version))
+    items = background_items(dataset, places, site, version)
+    return {path: "".join(pieces) for path, pieces in items}
 
 
 def background_items(
     dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
-) -> Iterator[tuple[str, str]]:
-    """`background_texts` as (path, text), made one at a time, so that the process writing
-    them holds one export at once rather than all of them."""
-    yield from export_items(dataset, places, site, version)
-    yield from schema_texts().items()
-    yield DATA_SCRIPT, f"window.EventAtlasData = {json_for_html(build_atlas(dataset, places))};\n"
-    yield from asset_texts().items()
-    yield from detail_items(dataset, places)
+) -> Iterator[tuple[str, list[str]]]:
+    """`background_texts` as (path, the text in pieces), made one at a time, so that the
+    process writing them holds one export at once rather than all of them."""
+    yield from export_pieces(dataset, places, site, version)
+    yield from ((path, [text]) for path, text in schema_texts().items())
+    atlas = json_for_html(build_atlas(dataset, places))
+    yield DATA_SCRIPT, [f"window.EventAtlasData = {atlas};\n"]
+    yield from ((path, [text]) for path, text in asset_texts().items())
+    yield from ((path, [text]) for path, text in detail_items(dataset, places))
 
 
 def background_paths(dataset: Dataset) -> list[str]:

@@ -343,8 +343,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         bundles = {p.file.dest_uri: self.search_bundles.get(p.file.src_uri, 0) for p in pages}
         changed = [p for p in pages if p.content is not None]  # `--dirty` skips the others
         changed.sort(key=lambda p: (bundles[p.file.dest_uri], p.file.dest_uri))
-        size = sum(len(p.content or "") for p in changed) + SEARCHED_PAGE_SIZE * len(
-            self.worker_pages
+        size = sum(
+            SEARCHED_PAGE_SIZE if p.file.src_uri in self.worker_pages else len(p.content or "")
+            for p in changed
         )
         self.search.start(
             (self._searched_page(page, config) for page in changed),

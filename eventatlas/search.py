@@ -266,8 +266,8 @@ def _write_documents(
     failure = ""
     try:
         _move_staged(folder, kept)
-    except OSError as error:
-        failure = f"cannot stage the pages for search: {error.strerror or error}"
+    except Exception as error:  # noqa: BLE001 - reported by finish(); the queue is still read
+        failure = f"cannot stage the pages for search: {getattr(error, 'strerror', '') or error}"
     folders: set[Path] = set()
     while (document := documents.get()) is not None:
         if failure or stopped.is_set():

@@ -110,3 +110,16 @@ def test_a_build_that_takes_no_more_lets_the_reader_finish():
     read_ahead.take_no_more()
     reader.join(timeout=5)
     assert not reader.is_alive() and len(read_ahead.parts) == 10
+
+
+def test_a_worker_that_died_before_it_was_told_anything_is_one_clear_error(inputs, tmp_path):
+    work = BackgroundWork()
+    work.start(*inputs)
+    assert work._worker is not None
+    work._worker.process.kill()
+    work._worker.process.wait()
+    work.write_files(tmp_path)  # into a dead worker's pipe: no BrokenPipeError
+    work.render_event_pages([inputs[0].events[0].id])
+    with pytest.raises(BuildError, match=r"could not be made: its process was stopped by signal"):
+        work.searched_parts(inputs[0].events[0].id)
+    work.stop()  # and no error on the way out

@@ -36,7 +36,16 @@ from pyogrio.raw import read as ogr_read
 
 from eventatlas.pipeline import prepare
 from eventatlas.site.citations import bibtex_entry
-from eventatlas.site.exports import CSV_COLUMNS, _Items, _json, export_texts, to_csv
+from eventatlas.site.exports import (
+    CSV_COLUMNS,
+    _Items,
+    _json,
+    atom_pieces,
+    changes,
+    export_texts,
+    icalendar_pieces,
+    to_csv,
+)
 from eventatlas.site.version import data_version, site_info
 
 pytestmark = pytest.mark.slow
@@ -411,3 +420,28 @@ def test_events_json_names_the_sites_language(data):
 def test_a_long_list_made_item_by_item_writes_the_bytes_of_a_list(items):
     whole = {"z": "last", "items": items, "a": "first"}
     assert _json({**whole, "items": _Items(iter(items))}) == _json(whole)
+
+
+def test_calendars_and_the_feed_written_in_pieces_are_what_one_tree_writes(repo):
+    import xml.etree.ElementTree as ET
+
+    import icalendar
+
+    prepared = prepare(repo / "events.yaml", repo / "places.yaml", write_cache=False)
+    dataset, places = prepared.dataset, prepared.places
+    site = site_info("Atlas", "https://example.org/atlas", "", "CC-BY-4.0")
+    version = data_version(dataset, places)
+    pieces = "".join(icalendar_pieces(dataset, places, site, version, False))
+    whole = icalendar.Calendar.from_ical(pieces)  # read back, then written whole
+    assert whole.to_ical().decode("utf-8") == pieces
+    assert len(whole.walk("VEVENT")) == len(dataset.events)
+    feed = "".join(atom_pieces(dataset, site, version))
+    ET.register_namespace("", "http://www.w3.org/2005/Atom")
+    tree = ET.fromstring(feed.split("\n", 1)[1])  # read back, then laid out and written whole
+    for element in tree.iter():
+        element.tail = None
+        element.text = None if len(element) else element.text
+    ET.indent(tree)
+    whole_feed = ET.tostring(tree, encoding="unicode")
+    assert feed == f'<?xml version="1.0" encoding="utf-8"?>\n{whole_feed}\n'
+    assert feed.count("<entry>") == len(list(changes(dataset))) > 0

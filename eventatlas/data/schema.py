@@ -9,7 +9,7 @@ import re
 import unicodedata
 from functools import cached_property
 from html import unescape
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -214,7 +214,7 @@ class _Model(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _share_fields_set(self) -> Self:
+    def _share_fields_set(self) -> _Model:
         """One set object for every entry that sets the same fields, rather than one set each
         (a frozen model never changes its own): 100 MB less per copy of a 100,000-event atlas."""
         fields = self.__pydantic_fields_set__

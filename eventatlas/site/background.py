@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -137,8 +138,13 @@ class _Worker:
             self.input.flush()
             if last:
                 self.input.close()
-        except OSError:
-            pass  # it has failed: what is missing reports it
+        except (OSError, ValueError):  # it has failed (ValueError: closed when it was found so)
+            self._close_quietly(self.input)  # what is missing reports it
+
+    @staticmethod
+    def _close_quietly(stream: IO[bytes]) -> None:
+        with suppress(OSError):  # a dead worker's pipe: what is unsent is of no use now
+            stream.close()
 
     def error_text(self) -> str:
         try:
@@ -157,7 +163,7 @@ class _Worker:
     def close(self) -> None:
         self.process.wait()
         for stream in (self.input, self.output):
-            stream.close()
+            self._close_quietly(stream)
         self.errors.close()
 
 
@@ -221,6 +227,7 @@ class BackgroundWork:
         self._reader: threading.Thread | None = None
         self._ahead: dict[str, Parts] = {}
         self._written: Written | None = None
+        self._files_started = False
 
     def start(
         self,
@@ -244,6 +251,7 @@ class BackgroundWork:
         """The files job begins, once MkDocs has emptied the site folder."""
         assert self._worker is not None, "start() comes first"
         self._worker.say(str(site_dir))
+        self._files_started = True
 
     def render_event_pages(self, event_ids: Sequence[str]) -> None:
         """The pages to render, in the order MkDocs writes them; their searched parts are read
@@ -305,7 +313,7 @@ class BackgroundWork:
     def finish(self) -> list[str]:
         """The paths the files job wrote (relative to the site folder); a WriteError if they
         could not be, a BuildError if the worker failed."""
-        assert self._worker is not None, "write_files() comes first"
+        assert self._worker is not None and self._files_started, "write_files() comes first"
         if self._reader is None:
             self.render_event_pages([])  # none: the worker waits to be told so
         try:
@@ -331,6 +339,8 @@ class BackgroundWork:
         if self._worker is not None:
             self._worker.close()
         self._worker = self._reader = None
+        self._files_started = False
+        self._searched, self._ahead = _ReadAhead(), {}  # nothing held while `serve` waits
         if self._inputs is not None:
             self._inputs.unlink(missing_ok=True)
             self._inputs = None
@@ -350,7 +360,7 @@ def serve_build(inputs: Inputs, commands: IO[str], output: IO[bytes]) -> None:
         except BaseException as error:  # noqa: BLE001 - raised again below, in the main thread
             outcome.append(error)
 
-    files = threading.Thread(target=write_files)
+    files = threading.Thread(target=write_files, daemon=True)  # a failed pages job ends all
     # The build waits for the searched parts of every page: they come first, alone.
     send_event_pages(inputs, commands, output, then=files.start)
     files.join()

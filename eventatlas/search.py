@@ -267,7 +267,7 @@ def _write_documents(
     try:
         _move_staged(folder, kept)
     except Exception as error:  # noqa: BLE001 - reported by finish(); the queue is still read
-        failure = f"cannot stage the pages for search: {getattr(error, 'strerror', '') or error}"
+        failure = _staging_failure(error)
     folders: set[Path] = set()
     while (document := documents.get()) is not None:
         if failure or stopped.is_set():
@@ -280,10 +280,12 @@ def _write_documents(
                 folders.add(target.parent)
             target.write_text(text, encoding="utf-8")
         except Exception as error:  # noqa: BLE001 - reported by finish(), in the main thread
-            failure = (
-                f"cannot stage the pages for search: {getattr(error, 'strerror', '') or error}"
-            )
+            failure = _staging_failure(error)
     return failure
+
+
+def _staging_failure(error: Exception) -> str:
+    return f"cannot stage the pages for search: {getattr(error, 'strerror', '') or error}"
 
 
 def _move_staged(folder: Path, kept: dict[str, int]) -> None:

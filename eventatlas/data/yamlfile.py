@@ -111,11 +111,7 @@ def _read_bounded(path: Path, label: str) -> bytes:
 
 def _refuse_size(size: int, label: str) -> None:
     if size > MAX_FILE_BYTES:
-        raise _refuse(
-            label,
-            0,
-            f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-        )
+        raise _refuse(label, 0, f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
 
 
 def parse_yaml_text(text: str, label: str) -> LocatedData:

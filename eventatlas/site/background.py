@@ -227,7 +227,7 @@ class BackgroundWork:
         self._reader: threading.Thread | None = None
         self._ahead: dict[str, Parts] = {}
         self._written: Written | None = None
-        self._files_started = False
+        self._site_given = False
 
     def start(
         self,
@@ -248,15 +248,16 @@ class BackgroundWork:
         self._searched, self._ahead, self._written = _ReadAhead(), {}, None
 
     def write_files(self, site_dir: Path) -> None:
-        """The files job begins, once MkDocs has emptied the site folder."""
+        """The site folder, once MkDocs has emptied it; the worker's files job writes into it
+        once the searched parts are sent."""
         assert self._worker is not None, "start() comes first"
         self._worker.say(str(site_dir))
-        self._files_started = True
+        self._site_given = True
 
     def render_event_pages(self, event_ids: Sequence[str]) -> None:
         """The pages to render, in the order MkDocs writes them; their searched parts are read
         as they come."""
-        assert self._worker is not None, "write_files() comes first"
+        assert self._worker is not None and self._site_given, "write_files() comes first"
         self._worker.say(list(event_ids), last=True)
         self._reader = threading.Thread(target=self._read_searched, daemon=True)
         self._reader.start()
@@ -313,7 +314,7 @@ class BackgroundWork:
     def finish(self) -> list[str]:
         """The paths the files job wrote (relative to the site folder); a WriteError if they
         could not be, a BuildError if the worker failed."""
-        assert self._worker is not None and self._files_started, "write_files() comes first"
+        assert self._worker is not None and self._site_given, "write_files() comes first"
         if self._reader is None:
             self.render_event_pages([])  # none: the worker waits to be told so
         try:
@@ -339,7 +340,7 @@ class BackgroundWork:
         if self._worker is not None:
             self._worker.close()
         self._worker = self._reader = None
-        self._files_started = False
+        self._site_given = False
         self._searched, self._ahead = _ReadAhead(), {}  # nothing held while `serve` waits
         if self._inputs is not None:
             self._inputs.unlink(missing_ok=True)

@@ -124,22 +124,15 @@ def export_texts(
     dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
 ) -> dict[str, str]:
     """Every open-data file by its path in the site, with a datapackage.json describing them."""
-    return dict(sorted(export_items(dataset, places, site, version)))
-
-
-def export_items(
-    dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
-) -> Iterator[tuple[str, str]]:
-    """The open-data files as (path in the site, text), made one at a time; the
-    datapackage.json describing them comes last."""
-    for path, pieces in export_pieces(dataset, places, site, version):
-        yield path, "".join(pieces)
+    exports = export_pieces(dataset, places, site, version)
+    return dict(sorted((path, "".join(pieces)) for path, pieces in exports))
 
 
 def export_pieces(
     dataset: Dataset, places: dict[str, ResolvedPlace], site: SiteInfo, version: DataVersion
 ) -> Iterator[tuple[str, list[str]]]:
-    """`export_items` with each text in pieces, to be written one after another: a writer then
+    """`export_texts` one at a time, each text in pieces to be written one after another (the
+    datapackage.json describing them comes last): a writer then
     holds one export at once, and never the whole of it in one string (at 100,000 events the
     largest are 100 MB; joined, a text outside ASCII takes two or four bytes a character)."""
     records = [event_record(e, places.get(e.id), dataset, version) for e in dataset.events]

@@ -123,7 +123,6 @@ class GeneratedPage:
     render_parts: Callable[[], tuple[str, ...]]
     inputs: Callable[[], str] = lambda: ""
     searched: Callable[[], tuple[str, ...]] | None = None  # the parts search reads, if fewer
-    completed: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None  # from searched parts
 
     @property
     def skeleton(self) -> str:
@@ -134,12 +133,6 @@ class GeneratedPage:
 
     def searched_parts(self) -> tuple[str, ...]:
         return self.searched() if self.searched is not None else self.render_parts()
-
-    def parts_after_search(self, searched: tuple[str, ...] | None) -> tuple[str, ...]:
-        """The page's parts, reusing those search read (rendered once, not twice) if given."""
-        if searched is not None and self.completed is not None:
-            return self.completed(searched)
-        return self.render_parts()
 
     def markdown(self) -> str:
         """The page as one Markdown text with its HTML in place (what a reader of docs/ would
@@ -284,13 +277,12 @@ def render_event_page(
         made_of.parts,
         made_of.digest,
         made_of.searched,
-        made_of.completed,
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _EventPageInputs:
-    """What an event page's blocks of HTML are made from: one small object rather than four
+    """What an event page's blocks of HTML are made from: one small object rather than three
     closures, for an atlas has a page per event."""
 
     event: Event

@@ -115,11 +115,10 @@ def site_files(
     site = site or SiteInfo()
     version = version or data_version(dataset, places)
     whole = overview(dataset, places, site, version)
+    event_ids = progress([e.id for e in dataset.events], "writing event pages")
     files = {
-        event_page_path(e.id): SiteFile.of_page(
-            render_event_page(e, places.get(e.id), dataset, places, whole)
-        )
-        for e in progress(list(dataset.events), "writing event pages")
+        event_page_path(event_id): SiteFile.of_page(page)
+        for event_id, page in event_pages(dataset, places, whole, event_ids)
     }
     files["sources.md"] = SiteFile.of_page(render_sources_page(dataset))
     files[SEARCH_PAGE] = SiteFile.of_page(render_search_page(search_bundles))

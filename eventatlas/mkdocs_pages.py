@@ -8,8 +8,8 @@ pages, done once for all the pages it would give the same result.
 - `render_navigation_once`: the theme's navigation, rendered once per folder for the generated
   pages that are not in it (for them it is the same HTML: no item is theirs, and its links are
   relative to the folder), instead of once per page.
-- `script_before_theme`: on a page with figures, the site's script runs before the theme's own,
-  so the figures are not drawn only after the theme's start-up.
+- `scripts_before_theme`: on a page with figures, the views' data, plotly.js, the geography and
+  the site's script run before the theme's own, so the figures are drawn before the theme starts.
 - `structured_data_in_head`: a page's JSON-LD goes in its head, where mkdocs-material's instant
   navigation leaves it as it is.
 """
@@ -164,14 +164,17 @@ _THEME_SCRIPT = re.compile(
 _SCRIPT_START = '<script src="'
 
 
-def script_before_theme(html: str, script: str) -> str:
-    """Move the `<script>` of `script` (a path ending as an extra_javascript entry does) before
-    mkdocs-material's own, where the page has both.
+def scripts_before_theme(html: str, script: str) -> str:
+    """Put, before mkdocs-material's own `<script>`, the scripts the page's views preload (their
+    data, then plotly.js and the geography: `data-ea-script` links of view.html, in order, each
+    once), then the `<script>` of `script` (a path ending as an extra_javascript entry does).
 
-    The theme's script (about 80 ms of a desktop's CPU, four times that on a phone) runs first
-    otherwise, and the figures wait for it; the site's script needs nothing of it but its stream
-    of instantly-navigated pages, which it subscribes to once the page is read. (Searched from
-    the end, where both are: this runs for every event page.)"""
+    The figures are the page's content and the theme's start-up is not: run in this order, by the
+    parser, the site's script draws both figures (plotly.js draws them within the microtasks of
+    that script) before the theme starts (about 80 ms of a desktop's CPU, four times that on a
+    phone), and before DOMContentLoaded, which the theme waits for. Everything above them in the
+    page is read and shown first. (Searched from the end, where the scripts are: this runs for
+    every event page.)"""
     ours_end = html.rfind(f'{script}"></script>')
     ours_start = html.rfind(_SCRIPT_START, 0, ours_end) if ours_end >= 0 else -1
     theme_at = html.rfind("assets/javascripts/bundle.", 0, max(ours_start, 0))
@@ -181,10 +184,21 @@ def script_before_theme(html: str, script: str) -> str:
     if ours_start < 0 or theme is None:
         return html
     ours_end += len(script) + len('"></script>')
-    tag = html[ours_start:ours_end]
+    tags = [f'<script src="{url}"></script>' for url in _preloaded_scripts(html, theme.start())]
+    tags.append(html[ours_start:ours_end])
     ours_end += html.startswith("\n", ours_end)
-    rest = html[: theme.start()] + tag + "\n" + html[theme.start() : ours_start]
-    return rest + html[ours_end:]
+    before = html[: theme.start()] + "\n".join(tags) + "\n" + html[theme.start() : ours_start]
+    return before + html[ours_end:]
+
+
+_PRELOADED_SCRIPT = re.compile(
+    r'<link rel="preload" as="script" href="([^"]+)" data-ea-script="(?:data|figures)">'
+)
+
+
+def _preloaded_scripts(html: str, end: int) -> list[str]:
+    """The addresses of the data and figure scripts the views before `end` preload, each once."""
+    return list(dict.fromkeys(m[1] for m in _PRELOADED_SCRIPT.finditer(html, 0, end)))
 
 
 _STRUCTURED_DATA = '<script type="application/ld+json">'

@@ -37,7 +37,7 @@ from .mkdocs_pages import (
     SkeletonPage,
     nav_titles,
     render_navigation_once,
-    script_before_theme,
+    scripts_before_theme,
     structured_data_in_head,
 )
 from .pipeline import Prepared, prepare
@@ -290,7 +290,7 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         # Filled only now, so material's search (which would index every row of a view's list:
         # Pagefind finds the events) and the pages held in memory stay small.
         html = self._filled(output, page.file.src_uri)
-        return script_before_theme(html, SCRIPTS[0]) if VIEW_MARK in html else html
+        return scripts_before_theme(html, SCRIPTS[0]) if VIEW_MARK in html else html
 
     def _filled(self, output: str, path: str) -> str:
         if path in self.worker_pages:

@@ -102,3 +102,32 @@ def test_a_page_without_a_figure_loads_no_plotly_no_geography_and_no_data(site_u
     plotly = [u for u in watched_page.requests if "plotly" in u]
     assert [u.rsplit("/", 1)[-1] for u in plotly] == ["plotly-geo.min.js"]
     assert not [u for u in watched_page.requests if "world_50m" in u]  # the wide home map: 1:110m
+
+
+@pytest.mark.parametrize(
+    ("script", "said"),
+    [("plotly-geo.min.js", "plotly.js did not load"), ("world_110m.js", "geography did not load")],
+)
+def test_a_figure_script_that_does_not_load_leaves_the_list_and_says_so(
+    site_url, watched_page, script, said
+):
+    # The page's own <script> tags load them (mkdocs_pages.scripts_before_theme): a failed one
+    # is found by what it should have defined; a map drawn without its geography would fetch it.
+    page = watched_page.page
+    page.route(f"**/assets/eventatlas/{script}", lambda route: route.fulfill(status=404))
+    page.goto(site_url)
+    notice = page.locator(".ea-notice[role=alert]").first
+    notice.wait_for()
+    assert said in notice.inner_text()
+    assert page.locator("table.ea-list tbody tr").count() > 0
+    assert page.locator(".ea-map[data-drawn]").count() == 0
+    assert watched_page.outside_requests() == []
+
+
+def test_each_script_of_a_page_loads_once(site_url, watched_page):
+    page = watched_page.page
+    page.goto(site_url, wait_until="networkidle")
+    page.wait_for_selector(".ea-map[data-drawn]")
+    scripts = [u.rsplit("/", 1)[-1] for u in watched_page.requests if u.endswith(".js")]
+    assert "eventatlas-cite.js" in scripts and "atlas.js" in scripts
+    assert len(scripts) == len(set(scripts))

@@ -76,15 +76,37 @@ def query(page) -> dict:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
+# Where on a marker to click: its centre, or the side of it farthest from the nearest other
+# marker (events a day apart in one lane overlap, and where they do plotly.js's nearest point is
+# a tie that a pixel decides).
+CLEAR_SIDE = """point => {
+    const box = p => p.getBoundingClientRect();
+    const centre = b => [b.x + b.width / 2, b.y + b.height / 2];
+    const [x, y] = centre(box(point)), radius = box(point).width / 2;
+    const others = [...document.querySelectorAll('.ea-timeline .point')]
+        .filter(p => p !== point).map(p => centre(box(p)));
+    const nearest = others.sort((a, b) => Math.hypot(a[0] - x, a[1] - y)
+        - Math.hypot(b[0] - x, b[1] - y))[0];
+    const away = nearest && Math.hypot(nearest[0] - x, nearest[1] - y);
+    if (!away || away >= 2 * radius) { return {x: radius, y: radius}; }
+    const step = 0.7 * radius / away;
+    return {x: radius + (x - nearest[0]) * step, y: radius + (y - nearest[1]) * step};
+}"""
+
+
 def click_timeline_event(page, events, event_id: str) -> None:
     """A real mouse click on the event's point, found through the trace that draws it."""
     index = next(i for i, e in enumerate(events) if e["id"] == event_id)
     scatter = traces(page, "timeline")
     trace_number = next(n for n, t in enumerate(scatter) if index in t["items"])
     point = scatter[trace_number]["items"].index(index)
-    page.locator(".ea-timeline .scatterlayer .trace").nth(trace_number).locator(".point").nth(
-        point
-    ).click(force=True)
+    marker = (
+        page.locator(".ea-timeline .scatterlayer .trace")
+        .nth(trace_number)
+        .locator(".point")
+        .nth(point)
+    )
+    marker.click(force=True, position=marker.evaluate(CLEAR_SIDE))
 
 
 def click_map_place(page, atlas, name: str) -> None:

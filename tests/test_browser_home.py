@@ -61,3 +61,19 @@ def test_without_javascript_every_event_is_listed(browser, site_url, built_site)
     href = rows.first.locator("a").get_attribute("href")
     assert href.startswith("events/")
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_timeline_is_drawn_once_its_labels_fit_the_margins_given(site_url, watched_page, width):
+    # automargin stays on for a label that needs more room, but then plotly.js draws the whole
+    # figure a second time: the margins given up front (measured lane names) hold every label.
+    page = watched_page.page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site_url)
+    page.wait_for_selector(".ea-timeline[data-drawn]")
+    given, used = page.evaluate(
+        "() => { const gd = document.querySelector('.ea-timeline');"
+        " return [gd.layout.margin, gd._fullLayout._size]; }"
+    )
+    assert {side: used[side] for side in "lrtb"} == {side: given[side] for side in "lrtb"}
+    assert watched_page.errors == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 from pathlib import Path
 
 from conftest import copy_project
@@ -18,7 +19,7 @@ from eventatlas.mkdocs_pages import (
     Rendered,
     SkeletonPage,
     nav_titles,
-    script_before_theme,
+    scripts_before_theme,
     structured_data_in_head,
 )
 from eventatlas.site.pages import GeneratedPage, front_matter, html_slot
@@ -103,27 +104,54 @@ THEME = '<script src="../assets/javascripts/bundle.a5f9d56c.min.js"></script>'
 OURS = '<script src="../assets/eventatlas/eventatlas.min.js"></script>'
 
 
-def test_the_site_script_runs_before_the_theme_on_pages_with_figures(built_site):
+def test_the_figures_scripts_run_before_the_theme_on_pages_with_figures(built_site):
     def scripts(page: str) -> list[str]:
         html = (built_site / page).read_text(encoding="utf-8")
-        return [tag for tag in ("javascripts/bundle.", "eventatlas.min.js") if tag in html]
+        return re.findall(r'<script src="[^"]*/([^/"]+)"></script>', html)
 
-    def order(page: str) -> list[str]:
-        html = (built_site / page).read_text(encoding="utf-8")
-        return sorted(scripts(page), key=html.index)
+    assert scripts("index.html") == [
+        "atlas.js",
+        "templates.js",
+        "plotly-geo.min.js",
+        "world_110m.js",
+        "eventatlas.min.js",
+        "bundle.a5f9d56c.min.js",
+    ]
+    assert scripts("about/index.html") == ["bundle.a5f9d56c.min.js", "eventatlas.min.js"]
 
-    assert order("index.html") == ["eventatlas.min.js", "javascripts/bundle."]
-    assert order("about/index.html") == ["javascripts/bundle.", "eventatlas.min.js"]  # no figure
+
+def _preload(href: str, kind: str) -> str:
+    return f'<link rel="preload" as="script" href="{href}" data-ea-script="{kind}">'
+
+
+def test_the_views_scripts_go_before_the_theme_each_once_in_order():
+    views = (
+        _preload("../a/atlas.js", "data")
+        + _preload("../a/plotly.js", "figures")
+        + _preload("../a/world_110m.js", "figures")
+        + _preload("../a/cite.js", "cite")
+        + _preload("../a/atlas.js", "data")
+        + _preload("../a/plotly.js", "figures")
+        + _preload("../a/world_50m.js", "figures")
+    )
+    page = f"<body>{views}<p>x</p>\n{THEME}\n{OURS}\n<script>other()</script></body>"
+    moved = scripts_before_theme(page, "assets/eventatlas/eventatlas.min.js")
+    tags = "".join(
+        f'<script src="../a/{name}"></script>\n'
+        for name in ("atlas.js", "plotly.js", "world_110m.js", "world_50m.js")
+    )
+    assert moved == f"<body>{views}<p>x</p>\n{tags}{OURS}\n{THEME}\n<script>other()</script></body>"
+    assert scripts_before_theme(moved, "assets/eventatlas/eventatlas.min.js") == moved
 
 
 def test_moving_the_script_keeps_everything_else():
     page = f"<body><p>x</p>\n{THEME}\n{OURS}\n<script>other()</script></body>"
-    moved = script_before_theme(page, "assets/eventatlas/eventatlas.min.js")
+    moved = scripts_before_theme(page, "assets/eventatlas/eventatlas.min.js")
     assert moved == f"<body><p>x</p>\n{OURS}\n{THEME}\n<script>other()</script></body>"
-    assert script_before_theme(moved, "assets/eventatlas/eventatlas.min.js") == moved
+    assert scripts_before_theme(moved, "assets/eventatlas/eventatlas.min.js") == moved
     without_theme = f"<body>{OURS}</body>"
     assert (
-        script_before_theme(without_theme, "assets/eventatlas/eventatlas.min.js") == without_theme
+        scripts_before_theme(without_theme, "assets/eventatlas/eventatlas.min.js") == without_theme
     )
 
 

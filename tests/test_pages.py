@@ -167,6 +167,14 @@ def test_a_view_loads_the_data_and_only_a_figure_loads_plotly_and_geography(defa
     assert all(path in files for path in view_scripts(whole))
 
 
+def test_the_figure_templates_hold_defaults_only_for_the_traces_drawn(default):
+    text = site_files(default.dataset, default.places)[f"{ASSET_DIR}/templates.js"].content
+    templates = json.loads(text.split(" = ", 1)[1].rstrip(";\n"))
+    for scheme in ("light", "dark"):
+        assert sorted(templates[scheme]["data"]) == ["scatter", "scattergeo"]
+        assert templates[scheme]["layout"]["font"]["color"]
+
+
 def test_only_a_view_with_a_cite_block_loads_the_cite_script(default):
     files = site_files(default.dataset, default.places)
     assert CITE_SCRIPT in files and CITE_SCRIPT not in SCRIPTS

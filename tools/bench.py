@@ -44,6 +44,7 @@ from tools.synthetic import REPO, make_floor_project, make_project, synthetic_ev
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CHROMIUM = os.environ.get("EVENTATLAS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_RUNS = 7  # page loads per figure (and as many of the floor page, in turns): medians
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,7 @@ def measure_in_browser(run: Run) -> list[Figure]:
                 executable_path=CHROMIUM, args=measure_browser.CHROMIUM_ARGS
             )
             figures = measure_browser.measure_site(
-                browser, run.site, base, runs=3, filters=run.size >= 10_000
+                browser, run.site, base, runs=BROWSER_RUNS, filters=run.size >= 10_000
             )
             browser.close()
     finally:

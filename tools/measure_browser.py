@@ -9,8 +9,9 @@ given and prints every figure; `make bench` calls the functions below for its ta
   by kind (HTML, CSS, JS, data, geography, search), and whether plotly.js or geography loaded.
 - `time_to_figures`: milliseconds from navigation until the timeline and the map are both drawn,
   at a CPU throttle (1 = this machine, 4 = a mid-range phone, through CDP), the median of runs.
-- `floor_time`: the same for the floor page: the same plotly.js bundle and geography drawing
-  one plain scatter and one scattergeo trace of the same events and places, nothing else.
+- `draw_times`: the same for the page and for the floor page, loaded in turns: the floor page is
+  the same plotly.js bundle and geography drawing one plain scatter and one scattergeo trace of
+  the same events and places, nothing else.
 - `filter_change_time`: milliseconds from a changed filter until timeline, map, list and counts
   are updated (both figures have drawn again).
 """
@@ -96,24 +97,34 @@ def page_bytes(browser, url: str) -> dict:
     }
 
 
-def _drawn_after(browser, url: str, throttle: float, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.add_init_script(WATCH_DRAWN)
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-        page.goto(url)
-        page.wait_for_function("() => window.__eaDrawnAt", timeout=180_000, polling=100)
-        times.append(page.evaluate("() => window.__eaDrawnAt"))
-        context.close()
-    return statistics.median(times)
+def _drawn_at(browser, url: str, throttle: float) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script(WATCH_DRAWN)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    page.goto(url)
+    page.wait_for_function("() => window.__eaDrawnAt", timeout=180_000, polling=100)
+    drawn = page.evaluate("() => window.__eaDrawnAt")
+    context.close()
+    return drawn
 
 
 def time_to_figures(browser, url: str, throttle: float = 1, runs: int = 3) -> float:
     """Median milliseconds from navigation until the timeline and the map are both drawn."""
-    return _drawn_after(browser, url, throttle, runs)
+    return statistics.median(_drawn_at(browser, url, throttle) for _ in range(runs))
+
+
+def draw_times(
+    browser, url: str, floor_url: str, throttle: float, runs: int
+) -> tuple[float, float]:
+    """Medians of `time_to_figures` for the page and for the floor page, loaded in turns (page,
+    floor, page, …) so that a slow spell of a shared machine falls on both alike."""
+    pairs = [
+        (_drawn_at(browser, url, throttle), _drawn_at(browser, floor_url, throttle))
+        for _ in range(runs)
+    ]
+    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
 
 def write_floor_page(site: Path) -> str:
@@ -151,11 +162,6 @@ def write_floor_page(site: Path) -> str:
     folder.mkdir(exist_ok=True)
     (folder / "index.html").write_text(html, encoding="utf-8")
     return f"{FLOOR_DIR}/"
-
-
-def floor_time(browser, base_url: str, site: Path, throttle: float = 1, runs: int = 3) -> float:
-    """Median milliseconds for the floor page (see write_floor_page) to draw both figures."""
-    return _drawn_after(browser, base_url + write_floor_page(site), throttle, runs)
 
 
 FILTER_CHANGE = """
@@ -214,9 +220,9 @@ def measure_site(browser, site: Path, base_url: str, runs: int = 3, filters: boo
         "about": page_bytes(browser, base_url + "about/"),
         "events": len(_atlas_data(site)["events"]["id"]),
     }
+    floor_url = base_url + write_floor_page(site)
     for throttle in (1, 4):
-        site_ms = time_to_figures(browser, base_url, throttle, runs)
-        floor_ms = floor_time(browser, base_url, site, throttle, runs)
+        site_ms, floor_ms = draw_times(browser, base_url, floor_url, throttle, runs)
         figures[f"draw_{throttle}x"] = {"site_ms": site_ms, "floor_ms": floor_ms}
     if filters:
         figures["filter_change_ms"] = filter_change_time(browser, base_url, runs)

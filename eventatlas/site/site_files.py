@@ -261,10 +261,15 @@ def _geo_assets_script(scale: str, topojson: str) -> str:
     )
 
 
+DRAWN_TRACES = ("scatter", "scattergeo")  # the trace types eventatlas-figures.js draws
+
+
 def _templates_script() -> str:
+    """plotly.py's light and dark templates for the figures: their layout, and their defaults for
+    the trace types drawn (the rest would only be read and merged by plotly.js for nothing)."""
     templates = {
-        "light": pio.templates["plotly_white"].to_plotly_json(),
-        "dark": pio.templates["plotly_dark"].to_plotly_json(),
+        "light": _drawn_part(pio.templates["plotly_white"].to_plotly_json()),
+        "dark": _drawn_part(pio.templates["plotly_dark"].to_plotly_json()),
     }
     templates["dark"]["layout"].update(
         {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}
@@ -275,3 +280,8 @@ def _templates_script() -> str:
         + json.dumps(templates, sort_keys=True, separators=(",", ":"))
         + ";\n"
     )
+
+
+def _drawn_part(template: dict) -> dict:
+    data = template.get("data", {})
+    return {"layout": template["layout"], "data": {k: data[k] for k in DRAWN_TRACES if k in data}}

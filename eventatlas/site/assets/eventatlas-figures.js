@@ -12,6 +12,15 @@
      bars stays within POINT_BUDGET points. */
   const BAR_POINTS = 24;
   const POINT_BUDGET = 3000;
+  /* The timeline's margins are given so that its axis labels fit at once: plotly.js's automargin
+     (kept, for a label that needs more) otherwise draws the whole figure a second time to make
+     room, which costs as much as the first. Below: one line of date labels (automargin asks for
+     51 px at 12 px type). Left: the widest lane name and a gap, and at least the overhang of a
+     date label at the axis's start. */
+  const DATE_LABELS_ROOM = 52;
+  const LANE_LABEL_GAP = 12;
+  const LEFT_MARGIN_LEAST = 40;
+  let measuring = null;
 
   /* The colours are the CSS variables of eventatlas.css, read for the scheme now shown. */
   function palette(element) {
@@ -21,6 +30,12 @@
       colours[name] = style.getPropertyValue("--ea-" + name).trim();
     });
     return colours;
+  }
+
+  /* The figures are set in the page's type (found once, not looked for again in plotly.js's
+     own families), which is also what their labels are measured in before they are drawn. */
+  function pageFont(element) {
+    return getComputedStyle(element).fontFamily || "sans-serif";
   }
 
   function escapeText(text) {
@@ -233,13 +248,26 @@
     return { data: data, layout: timelineLayout(model, visible, state, options) };
   }
 
+  function widestText(texts, size, family) {
+    measuring = measuring || document.createElement("canvas").getContext("2d");
+    measuring.font = size + "px " + family;
+    return texts.reduce(function (widest, text) {
+      return Math.max(widest, measuring.measureText(text).width);
+    }, 0);
+  }
+
   function timelineLayout(model, visible, state, options) {
     const axes = model.data.timeline;
     const count = Math.max(1, model.lanes.length);
+    const fontSize = options.narrow ? 11 : 12;
+    const laneNames = model.lanes.map(function (lane) {
+      return axes.lanes[lane];
+    });
+    const left = Math.ceil(widestText(laneNames, fontSize, options.font)) + LANE_LABEL_GAP;
     const layout = {
       template: options.template,
       height: axes.padding + axes.rowHeight * count,
-      margin: { l: 10, r: 16, t: 10, b: 40 },
+      margin: { l: Math.max(LEFT_MARGIN_LEAST, left), r: 16, t: 10, b: DATE_LABELS_ROOM },
       xaxis: {
         type: "date",
         range: (state.zoom || model.config.range).slice(),
@@ -251,9 +279,7 @@
         tickvals: model.lanes.map(function (_, rank) {
           return count - 1 - rank;
         }),
-        ticktext: model.lanes.map(function (lane) {
-          return escapeText(axes.lanes[lane]);
-        }),
+        ticktext: laneNames.map(escapeText),
         fixedrange: true,
         zeroline: false,
         automargin: true,
@@ -262,7 +288,7 @@
       hovermode: "closest",
       showlegend: false,
       dragmode: options.narrow ? false : "zoom",
-      font: { size: options.narrow ? 11 : 12 },
+      font: { family: options.font, size: fontSize },
     };
     if (!visible.length) {
       layout.annotations = [noEvents()];
@@ -456,6 +482,7 @@
       margin: { l: 0, r: 0, t: 0, b: 0 },
       showlegend: false,
       dragmode: options.narrow ? false : "pan",
+      font: { family: options.font },
       geo: {
         projection: { type: "natural earth" },
         resolution: model.config.geo,
@@ -487,5 +514,6 @@
     placeCluster: placeCluster,
     escapeText: escapeText,
     palette: palette,
+    pageFont: pageFont,
   };
 })((window.EventAtlas = window.EventAtlas || {}));

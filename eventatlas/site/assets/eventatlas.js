@@ -28,6 +28,7 @@
     const width = view.el.clientWidth;
     return {
       colours: F.palette(view.el),
+      font: F.pageFont(view.el),
       template: templates[scheme()],
       narrow: width < 600,
       width: width,
@@ -407,24 +408,38 @@
 
   /* The shape of window.EventAtlasData this script reads; atlas.ATLAS_VERSION in Python. */
   const DATA_VERSION = 4;
-  /* url → promise; view.html's inline starter fills it while the page is still being read. */
-  const loading = (window.EventAtlasLoading = window.EventAtlasLoading || {});
+  const loading = {}; /* url → promise that its script has run */
 
-  /* Scripts, not fetch(): a script is cached by the browser and also loads from file://. Each runs
-     as soon as it arrives: none needs another while it runs. */
+  /* On a first load, a view's data and figure scripts are <script> tags just before this one
+     (mkdocs_pages.scripts_before_theme): they have run, or failed, by now, and what failed shows
+     as missing data or a missing plotly.js (dataProblem, figuresProblem). Reached by instant
+     navigation, a page's views add them here, as they add the cite script. Scripts, not fetch():
+     a script is cached by the browser and also loads from file://. */
   function loadScript(url) {
     if (!loading[url]) {
-      loading[url] = new Promise(function (resolve, reject) {
-        const script = U.el("script", { src: url });
-        script.onload = resolve;
-        script.onerror = function () {
-          delete loading[url];
-          reject(new Error("eventatlas: could not load " + url));
-        };
-        document.head.appendChild(script);
-      });
+      loading[url] = inPage(url) ? Promise.resolve() : addScript(url);
     }
     return loading[url];
+  }
+
+  function inPage(url) {
+    return Array.prototype.some.call(document.scripts, function (script) {
+      return script.src === url;
+    });
+  }
+
+  /* Each runs as soon as it arrives: none needs another while it runs. */
+  function addScript(url) {
+    return new Promise(function (resolve, reject) {
+      const script = U.el("script", { src: url });
+      script.onload = resolve;
+      script.onerror = function () {
+        delete loading[url];
+        script.remove();
+        reject(new Error("eventatlas: could not load " + url));
+      };
+      document.head.appendChild(script);
+    });
   }
 
   function scriptsFor(elements, kind) {
@@ -450,6 +465,18 @@
       );
     }
     return null;
+  }
+
+  /* plotly.js drawing a map without its geography would fetch it from a CDN: never. */
+  function figuresProblem() {
+    if (!window.Plotly) {
+      return "plotly.js did not load";
+    }
+    const maps = (window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson) || {};
+    const mapless = views.some(function (view) {
+      return view.el.querySelector(".ea-map") && !maps["world_" + view.model.config.geo + "m"];
+    });
+    return mapless ? "the map's geography did not load" : null;
   }
 
   function showProblem(elements, problem) {
@@ -500,6 +527,8 @@
     const data = scriptsFor(elements, "data");
     const figures = scriptsFor(elements, "figures");
     figures.catch(function () {}); /* reported below, once the data is in */
+    /* Without it the citation is still shown, only not copied or downloaded. */
+    scriptsFor(elements, "cite").catch(function () {});
     data
       .then(function () {
         if (current !== generation) {
@@ -519,6 +548,10 @@
       })
       .then(function (loaded) {
         if (loaded && current === generation) {
+          const problem = figuresProblem();
+          if (problem) {
+            throw new Error(problem);
+          }
           keepPlotlyStyles();
           views.forEach(function (view) {
             view.figuresLoaded = true;

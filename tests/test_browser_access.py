@@ -195,6 +195,9 @@ def instant_site_url(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     project = copy_project(tmp_path_factory.mktemp("instant"))
+    (project / "docs" / "every-event.md").write_text(
+        "# Every event\n\n```eventatlas\nshow: [list]\n```\n", encoding="utf-8"
+    )  # a view without a figure
     with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
         config.write(f"\nsite_url: {url}\n")
     config_file = project / "mkdocs.yml"  # and a search index in several bundles
@@ -246,6 +249,18 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     drawn(page)
     assert page.evaluate("() => window.__samePage === true")
     assert warm_page.errors == [] and warm_page.outside_requests() == []
+
+
+def test_a_view_without_a_figure_loads_no_plotly_and_says_nothing_is_missing(
+    warm_page, instant_site_url
+):
+    page = warm_page.page
+    page.goto(instant_site_url + "every-event/")
+    page.wait_for_selector(".ea-view[data-ready]")
+    assert page.locator("table.ea-list tbody tr").count() == 18
+    assert page.locator(".ea-notice").count() == 0
+    assert not [u for u in warm_page.requests if "plotly" in u or "world_" in u]
+    assert warm_page.errors == []
 
 
 def test_instant_navigation_to_the_search_page_finds_each_result_once(

@@ -7,11 +7,11 @@ given and prints every figure; `make bench` calls the functions below for its ta
 
 - `page_bytes`: what a page transfers, gzip-compressed as a static host would send it (level 6),
   by kind (HTML, CSS, JS, data, geography, search), and whether plotly.js or geography loaded.
-- `time_to_figures`: milliseconds from navigation until the timeline and the map are both drawn,
-  at a CPU throttle (1 = this machine, 4 = a mid-range phone, through CDP), the median of runs.
-- `draw_times`: the same for the page and for the floor page, loaded in turns: the floor page is
-  the same plotly.js bundle and geography drawing one plain scatter and one scattergeo trace of
-  the same events and places, nothing else.
+- `draw_times`: milliseconds from navigation until the timeline and the map are both drawn, at a
+  CPU throttle (1 = this machine, 4 = a mid-range phone, through CDP), medians of runs of the
+  page and of the floor page loaded in turns: the floor page is the same plotly.js bundle and
+  geography drawing one plain scatter and one scattergeo trace of the same events and places,
+  nothing else.
 - `filter_change_time`: milliseconds from a changed filter until timeline, map, list and counts
   are updated (both figures have drawn again).
 """
@@ -110,16 +110,12 @@ def _drawn_at(browser, url: str, throttle: float) -> float:
     return drawn
 
 
-def time_to_figures(browser, url: str, throttle: float = 1, runs: int = 3) -> float:
-    """Median milliseconds from navigation until the timeline and the map are both drawn."""
-    return statistics.median(_drawn_at(browser, url, throttle) for _ in range(runs))
-
-
 def draw_times(
     browser, url: str, floor_url: str, throttle: float, runs: int
 ) -> tuple[float, float]:
-    """Medians of `time_to_figures` for the page and for the floor page, loaded in turns (page,
-    floor, page, …) so that a slow spell of a shared machine falls on both alike."""
+    """Median milliseconds from navigation until both figures are drawn, for the page and for the
+    floor page, loaded in turns (page, floor, page, …) so that a slow spell of a shared machine
+    falls on both alike."""
     pairs = [
         (_drawn_at(browser, url, throttle), _drawn_at(browser, floor_url, throttle))
         for _ in range(runs)
@@ -225,7 +221,7 @@ def measure_site(browser, site: Path, base_url: str, runs: int = 3, filters: boo
         site_ms, floor_ms = draw_times(browser, base_url, floor_url, throttle, runs)
         figures[f"draw_{throttle}x"] = {"site_ms": site_ms, "floor_ms": floor_ms}
     if filters:
-        figures["filter_change_ms"] = filter_change_time(browser, base_url, runs)
+        figures["filter_change_ms"] = filter_change_time(browser, base_url)
     return figures
 
 

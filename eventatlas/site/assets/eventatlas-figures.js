@@ -16,10 +16,12 @@
      (kept, for a label that needs more) otherwise draws the whole figure a second time to make
      room, which costs as much as the first. Below: one line of date labels (automargin asks for
      51 px at 12 px type). Left: the widest lane name and a gap, and at least the overhang of a
-     date label at the axis's start. */
+     date label at the axis's start; at most a share of the width, however long a lane's name
+     (automargin then makes room as it must, and keeps the plot from vanishing on a phone). */
   const DATE_LABELS_ROOM = 52;
   const LANE_LABEL_GAP = 12;
   const LEFT_MARGIN_LEAST = 40;
+  const LEFT_MARGIN_SHARE = 0.4;
   let measuring = null;
 
   /* The colours are the CSS variables of eventatlas.css, read for the scheme now shown. */
@@ -267,7 +269,15 @@
     const layout = {
       template: options.template,
       height: axes.padding + axes.rowHeight * count,
-      margin: { l: Math.max(LEFT_MARGIN_LEAST, left), r: 16, t: 10, b: DATE_LABELS_ROOM },
+      margin: {
+        l: Math.min(
+          Math.max(LEFT_MARGIN_LEAST, left),
+          Math.round(options.width * LEFT_MARGIN_SHARE),
+        ),
+        r: 16,
+        t: 10,
+        b: DATE_LABELS_ROOM,
+      },
       xaxis: {
         type: "date",
         range: (state.zoom || model.config.range).slice(),

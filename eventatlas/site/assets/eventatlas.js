@@ -467,13 +467,23 @@
     return null;
   }
 
-  /* plotly.js drawing a map without its geography would fetch it from a CDN: never. */
+  /* What a figure script should have defined and did not. plotly.js drawing a map without its
+     geography would fetch it from a CDN: never. A view without a figure needs none of them. */
   function figuresProblem() {
+    const drawing = views.filter(function (view) {
+      return view.el.querySelector(".ea-figure");
+    });
+    if (!drawing.length) {
+      return null;
+    }
     if (!window.Plotly) {
       return "plotly.js did not load";
     }
+    if (!window.EventAtlasTemplates) {
+      return "the figures' styles did not load";
+    }
     const maps = (window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson) || {};
-    const mapless = views.some(function (view) {
+    const mapless = drawing.some(function (view) {
       return view.el.querySelector(".ea-map") && !maps["world_" + view.model.config.geo + "m"];
     });
     return mapless ? "the map's geography did not load" : null;

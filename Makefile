@@ -24,7 +24,7 @@ lint: $(STAMP) tools
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	.tools/node_modules/.bin/eslint --max-warnings 0 .
-	.tools/node_modules/.bin/prettier --check $(JS) eventatlas/site/assets/*.css
+	.tools/node_modules/.bin/prettier --check $(JS) eventatlas/site/assets/eventatlas*.css
 	node --test --test-reporter=dot tests/js/
 
 serve: $(STAMP)

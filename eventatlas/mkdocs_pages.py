@@ -10,6 +10,8 @@ pages, done once for all the pages it would give the same result.
   relative to the folder), instead of once per page.
 - `scripts_before_theme`: on a page with figures, the views' data, plotly.js, the geography and
   the site's script run before the theme's own, so the figures are drawn before the theme starts.
+- `no_inline_plotly_styles`: on such a page plotly.js inserts none of its style rules (they are in
+  the site's style sheet).
 - `structured_data_in_head`: a page's JSON-LD goes in its head, where mkdocs-material's instant
   navigation leaves it as it is.
 """
@@ -199,6 +201,19 @@ _PRELOADED_SCRIPT = re.compile(
 def _preloaded_scripts(html: str, end: int) -> list[str]:
     """The addresses of the data and figure scripts the views before `end` preload, each once."""
     return list(dict.fromkeys(m[1] for m in _PRELOADED_SCRIPT.finditer(html, 0, end)))
+
+
+PLOTLY_STYLES_MARK = '<style id="plotly.js-style-global" class="no-inline-styles"></style>'
+
+
+def no_inline_plotly_styles(html: str) -> str:
+    """Tell plotly.js, before it loads, to insert no style rules into the page: they are in the
+    site's style sheet (`site_files.style_sheet`). This empty element is its strict-CSP mode; a
+    page reached by instant navigation without it gets one from eventatlas.js."""
+    head_end = html.find("</head>")
+    if head_end < 0 or html.find(PLOTLY_STYLES_MARK, 0, head_end) >= 0:
+        return html
+    return html[:head_end] + PLOTLY_STYLES_MARK + "\n" + html[head_end:]
 
 
 _STRUCTURED_DATA = '<script type="application/ld+json">'

@@ -36,6 +36,7 @@ from .mkdocs_pages import (
     Rendered,
     SkeletonPage,
     nav_titles,
+    no_inline_plotly_styles,
     render_navigation_once,
     scripts_before_theme,
     structured_data_in_head,
@@ -290,7 +291,9 @@ class EventAtlasPlugin(BasePlugin[EventAtlasConfig]):
         # Filled only now, so material's search (which would index every row of a view's list:
         # Pagefind finds the events) and the pages held in memory stay small.
         html = self._filled(output, page.file.src_uri)
-        return scripts_before_theme(html, SCRIPTS[0]) if VIEW_MARK in html else html
+        if VIEW_MARK not in html:
+            return html
+        return no_inline_plotly_styles(scripts_before_theme(html, SCRIPTS[0]))
 
     def _filled(self, output: str, path: str) -> str:
         if path in self.worker_pages:

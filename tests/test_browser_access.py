@@ -251,6 +251,28 @@ def test_instant_navigation_keeps_the_figures_working(warm_page, instant_site_ur
     assert warm_page.errors == [] and warm_page.outside_requests() == []
 
 
+def test_figures_reached_by_instant_navigation_are_styled_by_the_sheet_alone(
+    warm_page, instant_site_url
+):
+    page = warm_page.page
+    page.goto(instant_site_url + "about/")
+    page.evaluate("() => { window.__samePage = true; }")
+    page.locator("a.md-header__button.md-logo").click()
+    drawn(page)
+    assert page.evaluate("() => window.__samePage === true")
+    assert page.evaluate(
+        "() => Array.from(document.querySelectorAll('style[id^=\"plotly.js\"]'),"
+        " s => s.sheet.cssRules.length)"
+    ) == [0]  # plotly.js loaded here, told to insert none of its rules
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('.ea-map .main-svg')).position"
+        )
+        == "absolute"
+    )
+    assert warm_page.errors == [] and warm_page.outside_requests() == []
+
+
 def test_a_view_without_a_figure_loads_no_plotly_and_says_nothing_is_missing(
     warm_page, instant_site_url
 ):

@@ -77,3 +77,40 @@ def test_the_timeline_is_drawn_once_its_labels_fit_the_margins_given(site_url, w
     )
     assert {side: used[side] for side in "lrtb"} == {side: given[side] for side in "lrtb"}
     assert watched_page.errors == []
+
+
+PLOTLY_STYLE_ELEMENTS = (
+    "() => Array.from(document.querySelectorAll('style[id^=\"plotly.js\"]'),"
+    " s => [s.id, s.sheet.cssRules.length])"
+)
+RULES_OF = (
+    "sheet => Array.from(sheet.cssRules, r => r.cssText)"
+    ".filter(text => /^[^{]*(\\.js-plotly-plot|\\.plotly-notifier)/.test(text))"
+)
+
+
+def test_plotly_inserts_no_style_and_the_site_sheet_holds_the_rules_it_would(
+    site_url, watched_page
+):
+    page = watched_page.page
+    page.goto(site_url)
+    page.wait_for_selector(".ea-timeline[data-drawn]")
+    page.wait_for_selector(".ea-map[data-drawn]")
+    assert page.evaluate(PLOTLY_STYLE_ELEMENTS) == [["plotly.js-style-global", 0]]
+    assert (
+        page.evaluate(
+            "() => getComputedStyle(document.querySelector('.ea-timeline .main-svg')).position"
+        )
+        == "absolute"
+    )  # one of plotly.js's own rules, from the site's sheet
+    site_sheet = page.evaluate(
+        f"() => ({RULES_OF})(Array.from(document.styleSheets)"
+        ".find(s => (s.href || '').endsWith('/eventatlas.css')))"
+    )
+    page.goto(site_url + "about/")  # no figure: plotly.js as it is, inserting its rules
+    page.add_script_tag(url=site_url + "assets/eventatlas/plotly-geo.min.js")
+    inserted = page.evaluate(
+        f"() => ({RULES_OF})(document.getElementById('plotly.js-style-global').sheet)"
+    )
+    assert len(inserted) > 60 and site_sheet == inserted  # same rules, same order
+    assert watched_page.errors == []

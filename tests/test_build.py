@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import runpy
 import subprocess
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -70,6 +71,15 @@ def test_vendored_plotly_is_the_version_the_python_package_ships_with_its_checks
         assert digest == entry["sha256"], name
         assert entry["origin"].startswith("npm ") and entry["licence"]
         assert name in (assets / "ATTRIBUTION.md").read_text(encoding="utf-8")
+
+
+def test_plotly_css_is_the_vendored_bundles_own_style_rules(repo):
+    style_sheet = runpy.run_path(str(repo / "scripts/vendor-plotly"))["style_sheet"]
+    assets = repo / "eventatlas/site/assets"
+    version = plotly.offline.get_plotlyjs_version()
+    rules = style_sheet((assets / "plotly-geo.min.js").read_bytes(), version)
+    assert rules == (assets / "plotly.css").read_bytes()
+    assert style_sheet(b"var x={};", version) is None  # a bundle of another shape
 
 
 def test_pages_without_a_figure_load_no_plotly_and_no_geography(built_site):

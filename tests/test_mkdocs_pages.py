@@ -16,9 +16,11 @@ from mkdocs.utils.meta import get_data
 
 import eventatlas.plugin
 from eventatlas.mkdocs_pages import (
+    PLOTLY_STYLES_MARK,
     Rendered,
     SkeletonPage,
     nav_titles,
+    no_inline_plotly_styles,
     scripts_before_theme,
     structured_data_in_head,
 )
@@ -153,6 +155,18 @@ def test_moving_the_script_keeps_everything_else():
     assert (
         scripts_before_theme(without_theme, "assets/eventatlas/eventatlas.min.js") == without_theme
     )
+
+
+def test_plotly_is_told_before_it_loads_to_insert_no_style(built_site):
+    page = "<html><head><title>x</title></head><body><style>p{}</style></body></html>"
+    marked = no_inline_plotly_styles(page)
+    assert marked == page.replace("</head>", PLOTLY_STYLES_MARK + "\n</head>")
+    assert no_inline_plotly_styles(marked) == marked
+    assert no_inline_plotly_styles("<p>no head</p>") == "<p>no head</p>"
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    head, body = home.split("</head>", 1)
+    assert head.count(PLOTLY_STYLES_MARK) == 1 and "plotly-geo.min.js" in body
+    assert PLOTLY_STYLES_MARK not in (built_site / "about/index.html").read_text(encoding="utf-8")
 
 
 def test_structured_data_goes_in_the_head(built_site):

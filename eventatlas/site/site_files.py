@@ -57,9 +57,10 @@ OWN_SCRIPTS = [
 ]  # in load order
 SCRIPTS = [f"{ASSET_DIR}/eventatlas.min.js"]  # OWN_SCRIPTS in one file, minified
 ON_DEMAND_SCRIPTS = [CITE_SCRIPT]  # a page's views load them (see `atlas.view_scripts`)
-STYLES = [f"{ASSET_DIR}/eventatlas.css"]
+STYLES = [f"{ASSET_DIR}/eventatlas.css"]  # eventatlas.css, then plotly.css (see `style_sheet`)
 EXPORT_PATHS = sorted(f"{DATA_DIR}/{name}" for name in [*DATA_FILES, "datapackage.json"])
 SCHEMA_PATHS = (SCHEMA_PATH, PLACES_SCHEMA_PATH, ATLAS_SCHEMA_PATH)
+STYLE_PARTS = ("eventatlas.css", "plotly.css")
 PLOTLY_BUNDLE = f"{ASSET_DIR}/plotly-geo.min.js"  # copied as it is
 ASSET_TEXT_PATHS = (
     f"{ASSET_DIR}/world_110m.js",
@@ -203,12 +204,21 @@ def asset_texts() -> dict[str, str]:
 def page_assets() -> dict[str, SiteFile]:
     """The style and script every page names (MkDocs' extra_css and extra_javascript), made by
     the main process: other plugins may read them before the build ends."""
-    own = _own_assets()
     assert len(SCRIPTS) == 1 and len(STYLES) == 1, "SCRIPTS is OWN_SCRIPTS in one file"
     return {
-        STYLES[0]: SiteFile((own / "eventatlas.css").read_text(encoding="utf-8")),
+        STYLES[0]: SiteFile(style_sheet()),
         SCRIPTS[0]: SiteFile(minified_scripts(tuple(OWN_SCRIPTS))),
     }
+
+
+@cache
+def style_sheet() -> str:
+    """The site's style sheet: eventatlas.css, then the rules plotly.js inserts when it loads
+    (plotly.css, vendored). A page with a figure tells plotly.js to insert none
+    (`mkdocs_pages.no_inline_plotly_styles`): a page needs no inline style, mkdocs-material's
+    instant navigation cannot drop them, and after ours they cascade as they did when inserted."""
+    own = _own_assets()
+    return "\n".join((own / name).read_text(encoding="utf-8") for name in STYLE_PARTS)
 
 
 @cache

@@ -374,34 +374,16 @@
       });
   }
 
-  /* plotly.js puts its layout rules in a <style> in <head> once, when it loads; mkdocs-material's
-     instant navigation drops head elements the next page lacks, so the rules are put back. */
-  let plotlyStyles = [];
-
-  function keepPlotlyStyles() {
-    if (plotlyStyles.length) {
-      return;
+  /* plotly.js's style rules are in the site's style sheet (eventatlas.css): this element, there
+     when plotly.js loads, tells it to insert none (its strict-CSP mode). A first load has it in
+     the head (mkdocs_pages.no_inline_plotly_styles); a page reached by instant navigation, which
+     may load plotly.js, gets it here. */
+  function noInlinePlotlyStyles() {
+    if (!document.getElementById("plotly.js-style-global")) {
+      document.head.appendChild(
+        U.el("style", { id: "plotly.js-style-global", class: "no-inline-styles" }),
+      );
     }
-    plotlyStyles = Array.from(document.querySelectorAll("head style[id^='plotly.js']")).map(
-      function (style) {
-        return {
-          id: style.id,
-          css: Array.from(style.sheet ? style.sheet.cssRules : [])
-            .map(function (rule) {
-              return rule.cssText;
-            })
-            .join("\n"),
-        };
-      },
-    );
-  }
-
-  function restorePlotlyStyles() {
-    plotlyStyles.forEach(function (saved) {
-      if (!document.getElementById(saved.id)) {
-        document.head.appendChild(U.el("style", { id: saved.id }, saved.css));
-      }
-    });
   }
 
   /* ---- loading: the data for any view, plotly.js and the geography only for a figure ---- */
@@ -511,7 +493,6 @@
 
   function setUpAll() {
     nameThemeDialogs();
-    restorePlotlyStyles();
     const elements = Array.from(document.querySelectorAll(".ea-view"));
     if (
       elements.length &&
@@ -535,6 +516,7 @@
     }
     const current = generation;
     const data = scriptsFor(elements, "data");
+    noInlinePlotlyStyles();
     const figures = scriptsFor(elements, "figures");
     figures.catch(function () {}); /* reported below, once the data is in */
     /* Without it the citation is still shown, only not copied or downloaded. */
@@ -562,7 +544,6 @@
           if (problem) {
             throw new Error(problem);
           }
-          keepPlotlyStyles();
           views.forEach(function (view) {
             view.figuresLoaded = true;
           });

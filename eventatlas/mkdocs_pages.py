@@ -203,13 +203,15 @@ def _preloaded_scripts(html: str, end: int) -> list[str]:
     return list(dict.fromkeys(m[1] for m in _PRELOADED_SCRIPT.finditer(html, 0, end)))
 
 
-PLOTLY_STYLES_MARK = '<style id="plotly.js-style-global" class="no-inline-styles"></style>'
+# plotly.js inserts no style when an element of this id and class is in the page (its strict-CSP
+# mode); a <template> is inert, belongs in a head, and is no inline style a CSP would refuse
+PLOTLY_STYLES_MARK = '<template id="plotly.js-style-global" class="no-inline-styles"></template>'
 
 
 def no_inline_plotly_styles(html: str) -> str:
     """Tell plotly.js, before it loads, to insert no style rules into the page: they are in the
-    site's style sheet (`site_files.style_sheet`). This empty element is its strict-CSP mode; a
-    page reached by instant navigation without it gets one from eventatlas.js."""
+    site's style sheet (`site_files.style_sheet`). mkdocs-material's instant navigation brings
+    this head element along to the next page; eventatlas.js adds it if it is missing."""
     head_end = html.find("</head>")
     if head_end < 0 or html.find(PLOTLY_STYLES_MARK, 0, head_end) >= 0:
         return html

@@ -165,7 +165,9 @@ def test_plotly_is_told_before_it_loads_to_insert_no_style(built_site):
     assert no_inline_plotly_styles("<p>no head</p>") == "<p>no head</p>"
     home = (built_site / "index.html").read_text(encoding="utf-8")
     head, body = home.split("</head>", 1)
-    assert head.count(PLOTLY_STYLES_MARK) == 1 and "plotly-geo.min.js" in body
+    assert (
+        head.count(PLOTLY_STYLES_MARK) == 1 and '<script src="assets/eventatlas/plotly-geo' in body
+    )
     assert PLOTLY_STYLES_MARK not in (built_site / "about/index.html").read_text(encoding="utf-8")
 
 

@@ -375,13 +375,13 @@
   }
 
   /* plotly.js's style rules are in the site's style sheet (eventatlas.css): this element, there
-     when plotly.js loads, tells it to insert none (its strict-CSP mode). A first load has it in
-     the head (mkdocs_pages.no_inline_plotly_styles); a page reached by instant navigation, which
-     may load plotly.js, gets it here. */
+     when plotly.js loads, tells it to insert none (its strict-CSP mode). A page with figures has
+     it in its head (mkdocs_pages.no_inline_plotly_styles), and mkdocs-material's instant
+     navigation brings it along; should a page reached that way lack it, it is added here. */
   function noInlinePlotlyStyles() {
     if (!document.getElementById("plotly.js-style-global")) {
       document.head.appendChild(
-        U.el("style", { id: "plotly.js-style-global", class: "no-inline-styles" }),
+        U.el("template", { id: "plotly.js-style-global", class: "no-inline-styles" }),
       );
     }
   }

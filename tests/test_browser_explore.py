@@ -12,7 +12,7 @@ import yaml
 from conftest import copy_project, run_mkdocs, serve_directory, synthetic_events
 
 from eventatlas.site.atlas import event_rows
-from eventatlas.site.figures import SUB_ROW_OFFSETS
+from eventatlas.site.figures import SUB_ROWS
 from tools.synthetic import show_every_event
 
 pytestmark = pytest.mark.browser
@@ -76,24 +76,6 @@ def query(page) -> dict:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
-# Where on a marker to click: its centre, or the side of it farthest from the nearest other
-# marker (events a day apart in one lane overlap, and where they do plotly.js's nearest point is
-# a tie that a pixel decides).
-CLEAR_SIDE = """point => {
-    const box = p => p.getBoundingClientRect();
-    const centre = b => [b.x + b.width / 2, b.y + b.height / 2];
-    const [x, y] = centre(box(point)), radius = box(point).width / 2;
-    const others = [...document.querySelectorAll('.ea-timeline .point')]
-        .filter(p => p !== point).map(p => centre(box(p)));
-    const nearest = others.sort((a, b) => Math.hypot(a[0] - x, a[1] - y)
-        - Math.hypot(b[0] - x, b[1] - y))[0];
-    const away = nearest && Math.hypot(nearest[0] - x, nearest[1] - y);
-    if (!away || away >= 2 * radius) { return {x: radius, y: radius}; }
-    const step = 0.7 * radius / away;
-    return {x: radius + (x - nearest[0]) * step, y: radius + (y - nearest[1]) * step};
-}"""
-
-
 def click_timeline_event(page, events, event_id: str) -> None:
     """A real mouse click on the event's point, found through the trace that draws it."""
     index = next(i for i, e in enumerate(events) if e["id"] == event_id)
@@ -106,7 +88,39 @@ def click_timeline_event(page, events, event_id: str) -> None:
         .locator(".point")
         .nth(point)
     )
-    marker.click(force=True, position=marker.evaluate(CLEAR_SIDE))
+    marker.click(force=True)  # at its centre: no other marker covers any of it
+
+
+def test_every_timeline_point_clicked_at_its_centre_opens_its_own_event(
+    site_url, warm_page, events
+):
+    """Events a day apart in one lane sit on rows a marker apart: no point hides another."""
+    page = warm_page.page
+    open_view(page, site_url)
+    points = [
+        (trace_number, point, index)
+        for trace_number, trace in enumerate(traces(page, "timeline"))
+        if trace["meta"] in ("day", "day-approx")
+        for point, index in enumerate(trace["items"])
+    ]
+    assert LAVROV_KIM in {events[index]["id"] for _, _, index in points}  # a day from the next
+    panel = page.locator(".ea-detail h3")
+    for trace_number, point, index in points:
+        marker = (
+            page.locator(".ea-timeline .scatterlayer .trace")
+            .nth(trace_number)
+            .locator(".point")
+            .nth(point)
+        )
+        marker.hover(force=True)
+        page.wait_for_timeout(100)  # plotly.js finds the hovered point at most every 50 ms
+        marker.click(force=True)
+        page.wait_for_function(
+            "title => document.querySelector('.ea-detail h3')?.textContent === title",
+            arg=events[index]["title"],
+        )
+        assert panel.inner_text() == events[index]["title"]
+    assert warm_page.errors == []
 
 
 def click_map_place(page, atlas, name: str) -> None:
@@ -545,7 +559,7 @@ def test_clear_filters_drops_every_filter_and_keeps_the_selected_event(site_url,
 
 def test_a_bar_exactly_over_another_is_drawn_once_and_every_event_is_listed(tmp_path, warm_page):
     """Crowded bars: same theme, same month. Each sub-row is drawn once; the list has them all."""
-    data = synthetic_events(len(SUB_ROW_OFFSETS) + 3)
+    data = synthetic_events(len(SUB_ROWS) + 3)
     for event in data["events"]:
         event.update(date="2024-06", tags=["military"])
     events_file = tmp_path / "events.yaml"
@@ -558,7 +572,7 @@ def test_a_bar_exactly_over_another_is_drawn_once_and_every_event_is_listed(tmp_
         page = warm_page.page
         open_view(page, f"http://127.0.0.1:{server.server_address[1]}/")
         bars = {t["meta"]: t for t in traces(page, "timeline")}["span"]
-        assert len(bars["items"]) == len(SUB_ROW_OFFSETS)  # one outline per sub-row
+        assert len(bars["items"]) == len(SUB_ROWS)  # one outline per sub-row
         assert page.locator("table.ea-list tbody tr[data-event]").count() == len(data["events"])
     finally:
         server.shutdown()

@@ -4,6 +4,7 @@ event."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -11,13 +12,16 @@ from eventatlas.data.dates import parse_event_date
 from eventatlas.data.schema import Event
 from eventatlas.geocode import ResolvedPlace
 from eventatlas.site.figures import (
+    LANE_HEIGHT,
     MAP_MARKS,
+    MARKER_ROOM,
+    SUB_ROWS,
     TIMELINE_MARKS,
     date_bounds,
     focused_map_view,
     focused_timeline_range,
     is_area,
-    lane_offsets,
+    lane_rows,
     map_view,
     timeline_mark,
     timeline_range,
@@ -75,22 +79,28 @@ def test_regions_and_countries_are_areas_with_their_own_marker():
     assert all("-x" in MAP_MARKS[k]["symbol"] for k in ("point-disputed", "area-disputed"))
 
 
-def test_events_on_the_same_day_in_one_lane_are_kept_apart():
+def test_events_on_the_same_day_in_one_lane_are_kept_a_marker_apart():
     events = [
         event("a", "2024-06-19"),
         event("b", "2024-06-19"),
         event("c", "2024-06-19", "treaty"),
         event("d", "2025-06-01"),
     ]
-    offsets = lane_offsets(events)
-    assert offsets["a"] != offsets["b"]
-    assert offsets["c"] == 0 and offsets["d"] == 0
-    assert all(abs(v) < 0.3 for v in offsets.values())
+    rows = lane_rows(events)
+    assert abs(rows.offsets["a"] - rows.offsets["b"]) * LANE_HEIGHT >= MARKER_ROOM
+    assert rows.offsets["c"] == 0 and rows.offsets["d"] == 0
+    assert rows.sizes == {"diplomacy": 1.0, "treaty": 1.0}  # three rows fit a lane
 
 
-def test_many_overlapping_events_stay_within_their_lane():
-    offsets = lane_offsets([event(f"e{n}", "2024-06") for n in range(50)])
-    assert max(abs(v) for v in offsets.values()) < 0.3
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 50])
+def test_overlapping_events_keep_their_rows_a_marker_apart_inside_their_lane(count):
+    rows = lane_rows([event(f"e{n}", "2024-06") for n in range(count)])
+    used = sorted(set(rows.offsets.values()))
+    assert len(used) == min(count, len(SUB_ROWS))
+    assert all((b - a) * LANE_HEIGHT >= MARKER_ROOM - 0.01 for a, b in pairwise(used))
+    half_lane = rows.sizes["diplomacy"] * LANE_HEIGHT / 2
+    assert max(abs(v) for v in used) * LANE_HEIGHT + MARKER_ROOM / 2 <= half_lane - 5
+    assert rows.sizes["diplomacy"] == (1.0 if count <= 3 else round(82 / 54, 4))
 
 
 def test_focused_timeline_is_centred_on_the_event():

@@ -38,7 +38,7 @@ from .figures import (
     focused_map_view,
     focused_timeline_range,
     is_area,
-    lane_offsets,
+    lane_rows,
     lanes_of,
     map_resolution,
     map_view,
@@ -47,7 +47,7 @@ from .figures import (
     timeline_range,
 )
 
-ATLAS_VERSION = 4  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
+ATLAS_VERSION = 5  # of the shipped data's shape; eventatlas.js checks it (DATA_VERSION)
 ASSET_DIR = "assets/eventatlas"
 DATA_SCRIPT = f"{ASSET_DIR}/atlas.js"
 DETAIL_SCRIPT = f"{ASSET_DIR}/detail/{{n}}.js"  # the n-th script of detail texts
@@ -250,7 +250,11 @@ class TimelineInputs(_Shipped):
     """What the timeline draws from, besides the events."""
 
     lanes: list[str] = Field(description="Lane names, top to bottom.")
-    rowHeight: int = Field(description="Pixels per lane.")
+    laneSizes: list[float] = Field(
+        description="Each lane's height in rowHeights: room for its rows of markers, each a "
+        "marker apart."
+    )
+    rowHeight: int = Field(description="Pixels per lane of size 1.")
     padding: int = Field(description="Pixels of the figure besides the lanes.")
     range: list[str] = Field(description="The dates shown first, [first, last].")
     marks: dict[str, dict] = Field(description="How each kind of date is drawn, by mark key.")
@@ -315,7 +319,7 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
     source_index = {s.id: i for i, s in enumerate(dataset.sources)}
     records = [event_record(e, placed.get(e.id)) for e in events]
     lanes = lanes_of(events)
-    lane_index, offsets = {lane: i for i, lane in enumerate(lanes)}, lane_offsets(events)
+    lane_index, rows = {lane: i for i, lane in enumerate(lanes)}, lane_rows(events)
     data = AtlasData(
         version=ATLAS_VERSION,
         events=EventColumns(
@@ -326,7 +330,7 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
             end=[r.end for r in records],
             mark=[timeline_mark(e) for e in events],
             lane=[lane_index[e.lane] for e in events],
-            row=[offsets[e.id] for e in events],
+            row=[rows.offsets[e.id] for e in events],
             place=[place_index[keys[e.id]] for e in events],
             actors=[[actors.index[a] for a in e.actors] for e in events],
             tags=[[tags.index[t] for t in e.tags] for e in events],
@@ -347,7 +351,9 @@ def build_atlas(dataset: Dataset, placed: dict[str, ResolvedPlace]) -> dict:
         plurals=PLURALS,
         words=WORDS,
         timeline=TimelineInputs(
-            **timeline_axes(lanes), range=timeline_range(events), marks=TIMELINE_MARKS
+            **timeline_axes(lanes, rows.sizes),
+            range=timeline_range(events),
+            marks=TIMELINE_MARKS,
         ),
         map=MapInputs(
             **map_view(placed[e.id] for e in events if e.id in placed),

@@ -9,12 +9,18 @@ escaping: Plotly reads tags such as <a href>, <b> and <br> in text as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..data.schema import Event
 from ..geocode import ResolvedPlace
 
-SUB_ROW_OFFSETS = (0.0, 0.24, -0.24, 0.12, -0.12)
+# A lane's rows of markers, in the order they are taken, in steps from its middle: events that
+# overlap in time go on different rows, each a marker apart, so none hides another at any zoom.
+SUB_ROWS = (0, 1, -1, 2, -2)
+MARKER_ROOM = 14  # pixels from one row to the next: the timeline's 13 px marker and one
+LANE_GAP = 12  # pixels between a lane's outer rows and the next lane's
+LANE_HEIGHT = 54  # pixels of a lane of up to three rows (3 x 14 + 12); one of five is taller
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
 ZOOMED_IN_DEGREES = 60  # a map view at most this wide (longitude) draws 1:50m coastlines
 
@@ -118,24 +124,47 @@ def is_area(place: ResolvedPlace | None) -> bool:
     return place is not None and place.precision not in ("site", "city")
 
 
-def lane_offsets(events: list[Event]) -> dict[str, float]:
-    """Each event's nudge within its lane, so that events overlapping in time stay apart."""
+@dataclass(frozen=True)
+class LaneRows:
+    """Each event's nudge from the middle of its lane, and each lane's height, both in units of
+    LANE_HEIGHT: its rows a marker apart, and clear of the next lane's."""
+
+    offsets: dict[str, float]
+    sizes: dict[str, float]
+
+
+def lane_rows(events: list[Event]) -> LaneRows:
+    """Events that overlap in time in one lane, on rows of their own (see SUB_ROWS)."""
+    steps = _row_steps(events)
+    widest: dict[str, int] = {}
+    for event in events:
+        widest[event.lane] = max(widest.get(event.lane, 0), abs(steps[event.id]))
+    return LaneRows(
+        offsets={key: round(step * MARKER_ROOM / LANE_HEIGHT, 4) for key, step in steps.items()},
+        sizes={
+            lane: round(max(LANE_HEIGHT, (2 * rows + 1) * MARKER_ROOM + LANE_GAP) / LANE_HEIGHT, 4)
+            for lane, rows in widest.items()
+        },
+    )
+
+
+def _row_steps(events: list[Event]) -> dict[str, int]:
     min_gap = _span_of(events) / 120
-    offsets: dict[str, float] = {}
+    steps: dict[str, int] = {}
     for lane in lanes_of(events):
         row_ends: list[date] = []
         for event in (e for e in events if e.lane == lane):
             row = _free_row(row_ends, event.date.start)
             row_ends[row] = max(event.date.end_exclusive, event.date.start + min_gap)
-            offsets[event.id] = SUB_ROW_OFFSETS[row % len(SUB_ROW_OFFSETS)]
-    return offsets
+            steps[event.id] = SUB_ROWS[row % len(SUB_ROWS)]
+    return steps
 
 
 def _free_row(row_ends: list[date], start: date) -> int:
     for row, end in enumerate(row_ends):
         if end <= start:
             return row
-    if len(row_ends) < len(SUB_ROW_OFFSETS):
+    if len(row_ends) < len(SUB_ROWS):
         row_ends.append(start)
         return len(row_ends) - 1
     return min(range(len(row_ends)), key=lambda r: row_ends[r])
@@ -168,10 +197,15 @@ def focused_timeline_range(bounds: tuple[date, date], focus: Event) -> list[str]
     return [(middle - half).isoformat(), (middle + half).isoformat()]
 
 
-def timeline_axes(lanes: list[str]) -> dict:
-    """Lane names for the y axis, top to bottom; a figure is padding + rowHeight for each lane it
-    shows."""
-    return {"lanes": lanes, "rowHeight": 54, "padding": 90}
+def timeline_axes(lanes: list[str], sizes: dict[str, float]) -> dict:
+    """Lane names for the y axis, top to bottom, and their heights; a figure is padding +
+    rowHeight for each lane it shows, times that lane's size."""
+    return {
+        "lanes": lanes,
+        "laneSizes": [sizes.get(lane, 1.0) for lane in lanes],
+        "rowHeight": LANE_HEIGHT,
+        "padding": 90,
+    }
 
 
 def map_view(places: Iterable[ResolvedPlace]) -> dict:

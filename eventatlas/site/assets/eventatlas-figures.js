@@ -61,12 +61,26 @@
       : new Date(start + (endExclusive(e) - start) / 2).toISOString().slice(0, 10);
   }
 
+  /* Where each lane's middle is on the y axis, the first lane at the top: a lane holding more
+     rows of markers is taller (timeline.laneSizes, in lanes of size 1). */
   function laneHeights(model) {
+    const sizes = model.data.timeline.laneSizes;
     const heights = new Map();
-    model.lanes.forEach(function (lane, rank) {
-      heights.set(lane, model.lanes.length - 1 - rank);
-    });
+    let below = 0;
+    model.lanes
+      .slice()
+      .reverse()
+      .forEach(function (lane) {
+        heights.set(lane, below + sizes[lane] / 2 - 0.5);
+        below += sizes[lane];
+      });
     return heights;
+  }
+
+  function lanesSize(model) {
+    return model.lanes.reduce(function (total, lane) {
+      return total + model.data.timeline.laneSizes[lane];
+    }, 0);
   }
 
   function eventRow(model, i) {
@@ -225,10 +239,14 @@
         disputed.map(function (i) {
           return midpoint(model.events[i]);
         }),
-        disputed.map(function (i) {
-          return position(i) + 0.3;
-        }),
-        { symbol: "triangle-down", size: 10, color: colours.accent },
+        /* on the event's own mark: above it, it would sit on the next row's */
+        disputed.map(position),
+        {
+          symbol: "triangle-down",
+          size: 9,
+          color: colours.accent,
+          line: { width: 1, color: colours.land },
+        },
       ),
     );
     const selected = selectedEvents(model, state, visible, options.cluster);
@@ -260,7 +278,8 @@
 
   function timelineLayout(model, visible, state, options) {
     const axes = model.data.timeline;
-    const count = Math.max(1, model.lanes.length);
+    const size = Math.max(1, lanesSize(model));
+    const heights = laneHeights(model);
     const fontSize = options.narrow ? 11 : 12;
     const laneNames = model.lanes.map(function (lane) {
       return axes.lanes[lane];
@@ -268,7 +287,7 @@
     const left = Math.ceil(widestText(laneNames, fontSize, options.font)) + LANE_LABEL_GAP;
     const layout = {
       template: options.template,
-      height: axes.padding + axes.rowHeight * count,
+      height: axes.padding + Math.round(axes.rowHeight * size),
       margin: {
         l: Math.min(
           Math.max(LEFT_MARGIN_LEAST, left),
@@ -285,9 +304,9 @@
         automargin: true,
       },
       yaxis: {
-        range: [-0.6, count - 0.4],
-        tickvals: model.lanes.map(function (_, rank) {
-          return count - 1 - rank;
+        range: [-0.6, size - 0.4],
+        tickvals: model.lanes.map(function (lane) {
+          return heights.get(lane);
         }),
         ticktext: laneNames.map(escapeText),
         fixedrange: true,

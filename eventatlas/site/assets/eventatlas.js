@@ -389,7 +389,7 @@
   /* ---- loading: the data for any view, plotly.js and the geography only for a figure ---- */
 
   /* The shape of window.EventAtlasData this script reads; atlas.ATLAS_VERSION in Python. */
-  const DATA_VERSION = 4;
+  const DATA_VERSION = 5;
   const loading = {}; /* url → promise that its script has run */
 
   /* On a first load, a view's data and figure scripts are <script> tags just before this one

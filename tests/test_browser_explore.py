@@ -112,7 +112,8 @@ def test_every_timeline_point_clicked_at_its_centre_opens_its_own_event(
             .locator(".point")
             .nth(point)
         )
-        marker.hover(force=True)
+        page.wait_for_function("() => !document.querySelector('.ea-timeline').eaDrawing")
+        marker.hover(force=True)  # the panel opened by the last click drew the timeline anew
         page.wait_for_timeout(100)  # plotly.js finds the hovered point at most every 50 ms
         marker.click(force=True)
         page.wait_for_function(

@@ -23,6 +23,7 @@ from eventatlas.site.figures import (
     is_area,
     lane_rows,
     map_view,
+    timeline_axes,
     timeline_mark,
     timeline_range,
 )
@@ -90,6 +91,11 @@ def test_events_on_the_same_day_in_one_lane_are_kept_a_marker_apart():
     assert abs(rows.offsets["a"] - rows.offsets["b"]) * LANE_HEIGHT >= MARKER_ROOM
     assert rows.offsets["c"] == 0 and rows.offsets["d"] == 0
     assert rows.sizes == {"diplomacy": 1.0, "treaty": 1.0}  # three rows fit a lane
+
+
+def test_the_timeline_ships_each_lanes_size_in_lane_order():
+    axes = timeline_axes(["diplomacy", "treaty"], {"treaty": 1.5})
+    assert axes["laneSizes"] == [1.0, 1.5] and axes["rowHeight"] == LANE_HEIGHT
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 50])

@@ -223,7 +223,9 @@ class EventColumns(_Shipped):
     end: list[str] = Field(description="The latest day the date allows (inclusive), YYYY-MM-DD.")
     mark: list[str] = Field(description="The key in timeline.marks of the mark that draws it.")
     lane: list[int] = Field(description="Position in timeline.lanes of its lane (first tag).")
-    row: list[float] = Field(description="Its nudge within the lane, apart from overlapping ones.")
+    row: list[float] = Field(
+        description="Its nudge from its lane's middle, in rowHeights, apart from overlapping ones."
+    )
     place: list[int] = Field(description="Position of its place in places.")
     actors: list[list[int]] = Field(description="Positions of its actors in actors.")
     tags: list[list[int]] = Field(description="Positions of its tags in tags.")

@@ -243,9 +243,10 @@
         disputed.map(position),
         {
           symbol: "triangle-down",
-          size: 9,
+          size: 10,
           color: colours.accent,
-          line: { width: 1, color: colours.land },
+          /* an edge: in the dark palette its colour is as light as the mark's */
+          line: { width: 1.5, color: colours.land },
         },
       ),
     );

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from ..data.schema import Event
 from ..geocode import ResolvedPlace
 
-# A lane's rows of markers, in the order they are taken, in steps from its middle: events that
-# overlap in time go on different rows, each a marker apart, so none hides another at any zoom.
+# A lane's rows of markers, in the order they are taken, in steps from its middle: events close
+# in time go on different rows, each a marker apart (see `_row_steps` for how close).
 SUB_ROWS = (0, 1, -1, 2, -2)
 MARKER_ROOM = 14  # pixels from one row to the next: the timeline's 13 px marker and one
 LANE_GAP = 12  # pixels between a lane's outer rows and the next lane's
-LANE_HEIGHT = 54  # pixels of a lane of up to three rows (3 x 14 + 12); one of five is taller
+LANE_HEIGHT = 3 * MARKER_ROOM + LANE_GAP  # pixels of a lane of up to three rows; five: taller
 DEFAULT_START, DEFAULT_END = date(2000, 1, 1), date(2001, 1, 1)
 ZOOMED_IN_DEGREES = 60  # a map view at most this wide (longitude) draws 1:50m coastlines
 
@@ -135,23 +135,23 @@ class LaneRows:
 
 def lane_rows(events: list[Event]) -> LaneRows:
     """Events that overlap in time in one lane, on rows of their own (see SUB_ROWS)."""
-    steps = _row_steps(events)
-    widest: dict[str, int] = {}
-    for event in events:
-        widest[event.lane] = max(widest.get(event.lane, 0), abs(steps[event.id]))
+    steps, rows_used = _row_steps(events)
     return LaneRows(
         offsets={key: round(step * MARKER_ROOM / LANE_HEIGHT, 4) for key, step in steps.items()},
-        sizes={
-            lane: round(max(LANE_HEIGHT, (2 * rows + 1) * MARKER_ROOM + LANE_GAP) / LANE_HEIGHT, 4)
-            for lane, rows in widest.items()
-        },
+        sizes={lane: _lane_size(used) for lane, used in rows_used.items()},
     )
 
 
-def _row_steps(events: list[Event]) -> dict[str, int]:
+def _lane_size(rows_used: int) -> float:
+    widest = max(abs(step) for step in SUB_ROWS[:rows_used])
+    return round(max(LANE_HEIGHT, (2 * widest + 1) * MARKER_ROOM + LANE_GAP) / LANE_HEIGHT, 4)
+
+
+def _row_steps(events: list[Event]) -> tuple[dict[str, int], dict[str, int]]:
     """Each event's row, in steps from its lane's middle: the first row free when it starts. A row
     is taken until its event ends, and for 1/60 of the whole span at least: about a marker's
-    width on a desktop's timeline (some 850 px), less on a phone's, where zooming in parts them."""
+    width on a desktop's timeline (some 850 px), less on a phone's, where zooming in parts them.
+    Also how many rows each lane uses."""
     min_gap = _span_of(events) / 60
     row_ends: dict[str, list[date]] = {}
     steps: dict[str, int] = {}
@@ -160,7 +160,7 @@ def _row_steps(events: list[Event]) -> dict[str, int]:
         row = _free_row(ends, event.date.start)
         ends[row] = max(event.date.end_exclusive, event.date.start + min_gap)
         steps[event.id] = SUB_ROWS[row]
-    return steps
+    return steps, {lane: len(ends) for lane, ends in row_ends.items()}
 
 
 def _free_row(row_ends: list[date], start: date) -> int:
